@@ -1,0 +1,172 @@
+"""Contact extraction: the spaCy pipeline applied to articles, and the evaluation CLI.
+
+    python -m transforms.extract PATH [PATH ...] -o OUT.jsonl
+
+writes one JSON record per contact in the form of ../shared/eval/SCHEMA.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.util import load_config, load_model_from_config
+
+import transforms.pipeline  # noqa: F401  (registers the components)
+from transforms.articles import Article, expand_paths, scan_files
+from transforms.knowledge import load_knowledge_base
+from transforms.pipeline.resolution import ActorResolver
+from transforms.records import ArticleExtraction, ContactRecord, EntityMention
+
+CODE_VERSION = "0.1.0"
+PACKAGE_DIR = Path(__file__).resolve().parent
+CONFIG_PATH = PACKAGE_DIR / "pipeline" / "config.cfg"
+# Everything whose change alters extraction output; its hash is part of the version.
+_VERSIONED_SOURCES = sorted((PACKAGE_DIR / "pipeline").glob("*.py")) + [
+    CONFIG_PATH,
+    PACKAGE_DIR / "temporal.py",
+    PACKAGE_DIR / "articles.py",
+    PACKAGE_DIR / "records.py",
+]
+_BASE_OWNS = {"contacts_sentencizer": ("parser", "senter", "sentencizer"), "lemmatizer": ("lemmatizer",)}
+
+
+def _code_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in _VERSIONED_SOURCES:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def build_pipeline(base: str | None = None) -> Language:
+    """The contact pipeline on blank German, or on an installed pipeline named by ``base``."""
+    config = load_config(CONFIG_PATH)
+    if not base:
+        nlp = load_model_from_config(config, auto_fill=True)
+        nlp.initialize()
+    else:
+        nlp = spacy.load(base)
+        components = config["components"]
+        for name in config["nlp"]["pipeline"]:
+            if any(own in nlp.pipe_names for own in _BASE_OWNS.get(name, ())):
+                continue
+            settings = {k: v for k, v in components[name].items() if k != "factory"}
+            nlp.add_pipe(components[name]["factory"], name=name, config=settings)
+        if "lemmatizer" in nlp.pipe_names and not nlp.get_pipe("lemmatizer").lookups.tables:
+            nlp.get_pipe("lemmatizer").initialize()
+    kb = load_knowledge_base()
+    nlp.meta["contacts_extractor_version"] = f"{CODE_VERSION}+{_code_fingerprint()}.kb{kb.fingerprint[:10]}"
+    nlp.meta["contacts_base"] = base or "blank:de"
+    return nlp
+
+
+def extractor_version(nlp: Language) -> str:
+    return nlp.meta["contacts_extractor_version"]
+
+
+def _evidence_bounds(sent) -> tuple[int, int, str]:
+    text = sent.text
+    stripped = text.strip()
+    lead = len(text) - len(text.lstrip())
+    start = sent.start_char + lead
+    return start, start + len(stripped), stripped
+
+
+def extract_article(nlp: Language, article: Article) -> ArticleExtraction:
+    doc = nlp.make_doc(article.text)
+    doc._.publication = article.published
+    doc._.doc_id = article.doc_id
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    result = ArticleExtraction(article.doc_id)
+    for d in doc._.contacts or []:
+        start, end, evidence = _evidence_bounds(d.sent)
+        result.contacts.append(
+            ContactRecord(
+                doc_id=article.doc_id,
+                contact_type=d.contact_type,
+                status=d.status,
+                participants=tuple(d.participants),
+                date=d.date.iso() if d.date is not None else None,
+                location=d.location,
+                topics=tuple(sorted(d.topics)),
+                evidence=evidence,
+                evidence_start_char=start,
+                evidence_end_char=end,
+                trigger_text=doc[d.trigger].text,
+                confidence=_confidence(d),
+            )
+        )
+    kb = load_knowledge_base()
+    resolver = ActorResolver(kb, doc)
+    for m in doc._.actor_mentions or []:
+        resolved = resolver.resolve(m, [], None) if m.kind != "speaker" else []
+        first = resolved[0] if resolved else None
+        span = doc[m.start : m.end]
+        result.entities.append(
+            EntityMention(
+                doc_id=article.doc_id,
+                start_char=span.start_char,
+                end_char=span.end_char,
+                mention_text=span.text,
+                entity_label=m.label,
+                actor_id=first.actor_id if first else None,
+                actor_kind=first.actor_kind if first else None,
+                country_iso3=(first.country_iso3 if first else None) or m.country,
+                role=m.role,
+                is_kb_linked=bool(first and first.is_kb_linked),
+            )
+        )
+    return result
+
+
+def _confidence(d) -> float:
+    score = 0.5
+    if d.participants and all(p.is_kb_linked for p in d.participants):
+        score += 0.2
+    if d.date is not None and d.has_date_expression:
+        score += 0.1
+    if not d.rule.flexible:
+        score += 0.1
+    if d.location:
+        score += 0.05
+    return round(min(score, 0.95), 2)
+
+
+def extract_articles(nlp: Language, articles: Iterable[Article]) -> list[ArticleExtraction]:
+    return [extract_article(nlp, a) for a in articles]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Extract contact records (SCHEMA.md JSONL) from articles.")
+    parser.add_argument("paths", nargs="+", type=Path, help="article files or folders of .txt articles")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="JSONL file to write")
+    parser.add_argument(
+        "--base", default=None, help="installed spaCy pipeline to build on (default: blank German)"
+    )
+    args = parser.parse_args(argv)
+    import os
+
+    nlp = build_pipeline(args.base or os.environ.get("CONTACTS_SPACY_BASE") or None)
+    scan = scan_files(expand_paths(args.paths))
+    for rejection in scan.rejections:
+        print(f"skipped {rejection.source_path}: {rejection.reason}", file=sys.stderr)
+    count = 0
+    with args.output.open("w", encoding="utf-8") as out:
+        for extraction in extract_articles(nlp, scan.articles):
+            for record in extraction.contacts:
+                out.write(json.dumps(record.to_schema(), ensure_ascii=False) + "\n")
+                count += 1
+    print(f"{len(scan.articles)} articles, {count} contacts -> {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,547 @@
+"""Actor recognition: knowledge-base lexicon hits grouped into actor mentions.
+
+A mention is a person ("Außenministerin Annalena Baerbock"), an office ("der russische
+Außenminister", "Präsident Russlands"), a relational office ("sein US-Amtskollege"), a
+plural office over several countries ("die Außenminister Polens, Litauens und Italiens"),
+a country or its government ("Moskau" as metonym, "der Kreml"), a country's side ("die
+russische Delegation"), an organization or group, or a spokesperson (never a participant).
+Persons not in the knowledge base are recognized when an office term introduces them
+("der ukrainische Außenminister Andrij Sybiha") and then count as not linked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from transforms.knowledge import load_knowledge_base
+from transforms.pipeline.lexicon import Entry, Lexicon
+
+_GLUE = frozenset(
+    [
+        "der",
+        "die",
+        "das",
+        "des",
+        "dem",
+        "den",
+        "ein",
+        "eine",
+        "einen",
+        "einem",
+        "eines",
+        "einer",
+        "sein",
+        "seine",
+        "seinem",
+        "seinen",
+        "seiner",
+        "seines",
+        "ihr",
+        "ihre",
+        "ihrem",
+        "ihren",
+        "ihrer",
+        "ihres",
+        "dessen",
+        "deren",
+        "neue",
+        "neuen",
+        "neuer",
+        "neuem",
+        "ehemalige",
+        "ehemaligen",
+        "ehemaliger",
+        "damalige",
+        "damaligen",
+        "damaliger",
+        "amtierende",
+        "amtierenden",
+        "amtierender",
+        "frühere",
+        "früheren",
+        "früherer",
+        "designierte",
+        "designierten",
+        "künftige",
+        "künftigen",
+        "scheidende",
+        "scheidenden",
+        "stellvertretende",
+        "stellvertretenden",
+    ]
+)
+_POSSESSIVE = frozenset(
+    [
+        "sein",
+        "seine",
+        "seinem",
+        "seinen",
+        "seiner",
+        "seines",
+        "ihr",
+        "ihre",
+        "ihrem",
+        "ihren",
+        "ihrer",
+        "ihres",
+        "dessen",
+        "deren",
+    ]
+)
+_LIST_GLUE = frozenset({",", "und", "sowie", "der", "des"})
+# Capitalized words that can follow an office term but are not names.
+_NOT_NAMES = frozenset(
+    [
+        "Der",
+        "Die",
+        "Das",
+        "Den",
+        "Dem",
+        "Des",
+        "Ein",
+        "Eine",
+        "Am",
+        "Im",
+        "In",
+        "Zu",
+        "Zum",
+        "Zur",
+        "Bei",
+        "Beim",
+        "Mit",
+        "Nach",
+        "Von",
+        "Vom",
+        "Auf",
+        "Aus",
+        "Für",
+        "Über",
+        "Unter",
+        "Vor",
+        "Seit",
+        "Während",
+        "Wegen",
+        "Und",
+        "Oder",
+        "Aber",
+        "Doch",
+        "Auch",
+        "Nun",
+        "Dann",
+        "Es",
+        "Er",
+        "Sie",
+        "Wir",
+        "Ihr",
+        "Ich",
+        "Man",
+        "Montag",
+        "Dienstag",
+        "Mittwoch",
+        "Donnerstag",
+        "Freitag",
+        "Samstag",
+        "Sonntag",
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+        "Anfang",
+        "Mitte",
+        "Ende",
+        "Gespräch",
+        "Gespräche",
+        "Gesprächen",
+        "Treffen",
+        "Telefonat",
+        "Besuch",
+        "Reise",
+        "Verhandlungen",
+        "Konflikt",
+        "Krieg",
+        "Frieden",
+        "Lage",
+        "Thema",
+        "Themen",
+        "Angaben",
+        "Berichten",
+        "Regierung",
+        "Zusammenarbeit",
+        "Unterstützung",
+        "Sicherheit",
+        "Sanktionen",
+        "Außenministerium",
+        "Kollegen",
+        "Kollege",
+        "Amtskollegen",
+        "Amtskollege",
+        "Erklärung",
+        "Medienberichten",
+        "Kreisen",
+        "Washington",
+        "Moskau",
+    ]
+)
+_NAME_SUFFIXES = ("ung", "heit", "keit", "schaft", "tion", "ismus", "ität", "ment", "nahme")
+
+
+@dataclass(slots=True)
+class ActorMention:
+    """A recognized actor in the text (token offsets ``start``/``end``)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # person office counterpart country side organization speaker
+    person_id: str | None = None
+    role: str | None = None
+    country: str | None = None
+    jurisdiction: str | None = None
+    countries: tuple[str, ...] = ()
+    org_id: str | None = None
+    is_kb_linked: bool = False
+    is_possessive: bool = False
+    sentence_start: int = 0
+    attributes: dict = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return {
+            "person": "PERSON",
+            "office": "ROLE",
+            "counterpart": "ROLE",
+            "country": "COUNTRY",
+            "side": "SIDE",
+            "organization": "ORG",
+            "speaker": "SPEAKER",
+        }[self.kind]
+
+
+@Language.factory("actor_recognizer", default_config={"kb_dir": None})
+def create_actor_recognizer(nlp: Language, name: str, kb_dir: str | None):
+    from pathlib import Path
+
+    kb = load_knowledge_base(Path(kb_dir) if kb_dir else None)
+    return ActorRecognizer(Lexicon(kb, nlp.tokenizer))
+
+
+if not Doc.has_extension("actor_mentions"):
+    Doc.set_extension("actor_mentions", default=None)
+    Doc.set_extension("place_hits", default=None)
+
+
+@dataclass(slots=True)
+class Hit:
+    start: int
+    end: int
+    entries: list[Entry]
+
+    def first(self, *labels: str) -> Entry | None:
+        for e in self.entries:
+            if e.label in labels:
+                return e
+        return None
+
+
+class ActorRecognizer:
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+
+    # -- stage 1: lexicon hits ------------------------------------------------------
+
+    def hits(self, doc: Doc) -> list[Hit]:
+        phrases = self.lexicon.phrases
+        max_len = self.lexicon.max_len_by_first
+        texts = [t.text for t in doc]
+        n = len(texts)
+        hits: list[Hit] = []
+        i = 0
+        while i < n:
+            text = texts[i]
+            longest = max_len.get(text)
+            if longest:
+                for length in range(min(longest, n - i), 0, -1):
+                    entries = phrases.get(tuple(texts[i : i + length]))
+                    if entries:
+                        hits.append(Hit(i, i + length, entries))
+                        i += length
+                        break
+                else:
+                    i += 1
+                continue
+            if "-" in text:
+                entries = self.lexicon.compound(text)
+                if entries:
+                    hits.append(Hit(i, i + 1, entries))
+            i += 1
+        return hits
+
+    # -- stage 2: mentions ----------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        hits = self.hits(doc)
+        mentions: list[ActorMention] = []
+        places: list[Hit] = []
+        by_start = {h.start: h for h in hits}
+        consumed: set[int] = set()
+        sent_starts = _sentence_starts(doc)
+        for hit in hits:
+            if hit.first("PLACE"):
+                places.append(hit)
+            if hit.start in consumed:
+                continue
+            mention = self._mention_at(doc, hit, by_start, consumed)
+            if mention is not None:
+                mention.sentence_start = sent_starts[mention.start]
+                mentions.append(mention)
+        self._link_surnames(doc, mentions, by_start, consumed, sent_starts)
+        mentions.sort(key=lambda m: m.start)
+        doc._.actor_mentions = mentions
+        doc._.place_hits = places
+        return doc
+
+    def _mention_at(self, doc: Doc, hit: Hit, by_start: dict[int, Hit], consumed: set[int]):
+        entry = hit.first(
+            "PERSON", "ROLE", "COUNTERPART", "SPEAKER", "SIDE", "ADJ", "COUNTRY", "METONYM", "ORG"
+        )
+        if entry is None:
+            return None
+        label = entry.label
+        if label == "ADJ":
+            # A country adjective qualifies the office or side noun that follows it.
+            j = _skip(doc, hit.end, _GLUE | {"und"})
+            nxt = by_start.get(j)
+            head = nxt.first("ROLE", "COUNTERPART", "SIDE", "SPEAKER") if nxt else None
+            if head is None:
+                return None
+            consumed.add(nxt.start)
+            mention = self._office(doc, nxt, head, by_start, consumed, start=hit.start)
+            if mention.country is None:
+                mention.country = entry.country
+                if mention.kind == "office" and mention.jurisdiction is None:
+                    mention.jurisdiction = entry.country
+            return mention
+        if label in ("ROLE", "COUNTERPART", "SPEAKER", "SIDE"):
+            return self._office(doc, hit, entry, by_start, consumed, start=hit.start)
+        if label == "PERSON":
+            return ActorMention(
+                hit.start,
+                hit.end,
+                doc[hit.start : hit.end].text,
+                "person",
+                person_id=entry.person_id,
+                country=entry.country,
+                is_kb_linked=True,
+            )
+        if label in ("COUNTRY", "METONYM"):
+            # "Russlands Präsident", "Polens Außenminister": the country is a genitive qualifier.
+            nxt = by_start.get(hit.end)
+            head = nxt.first("ROLE", "SIDE", "SPEAKER") if nxt else None
+            if head is not None and doc[hit.start : hit.end].text.endswith("s"):
+                consumed.add(nxt.start)
+                mention = self._office(doc, nxt, head, by_start, consumed, start=hit.start)
+                if mention.country is None:
+                    mention.country = entry.country
+                    if mention.kind == "office" and mention.jurisdiction is None:
+                        mention.jurisdiction = entry.country
+                return mention
+            return ActorMention(
+                hit.start,
+                hit.end,
+                doc[hit.start : hit.end].text,
+                "country",
+                country=entry.country,
+                is_kb_linked=True,
+                attributes={"metonym": label == "METONYM"},
+            )
+        if label == "ORG":
+            return ActorMention(
+                hit.start,
+                hit.end,
+                doc[hit.start : hit.end].text,
+                "organization",
+                org_id=entry.org_id,
+                is_kb_linked=True,
+            )
+        return None
+
+    def _office(self, doc: Doc, hit: Hit, entry: Entry, by_start, consumed, start: int) -> ActorMention:
+        kind = {"ROLE": "office", "COUNTERPART": "counterpart", "SPEAKER": "speaker", "SIDE": "side"}[
+            entry.label
+        ]
+        mention = ActorMention(
+            start,
+            hit.end,
+            "",
+            kind,
+            role=entry.role,
+            country=entry.country,
+            jurisdiction=entry.jurisdiction,
+            org_id=entry.org_id,
+        )
+        if (
+            start > 0
+            and doc[start - 1].lower_ in _POSSESSIVE
+            or start > 1
+            and doc[start - 2].lower_ in _POSSESSIVE
+            and doc[start - 1].is_lower
+        ):
+            mention.is_possessive = True
+        end = hit.end
+        # Apposition or direct name: "Außenminister Marco Rubio", "Beauftragte des Weißen Hauses, Steve Witkoff".
+        j = end
+        if j < len(doc) and doc[j].text == "," and kind in ("office", "speaker"):
+            j += 1
+        nxt = by_start.get(j)
+        person = nxt.first("PERSON") if nxt else None
+        if person is not None:
+            consumed.add(nxt.start)
+            mention.kind = "speaker" if kind == "speaker" else "person"
+            mention.person_id = person.person_id
+            mention.country = mention.country or person.country
+            mention.is_kb_linked = True
+            mention.end = nxt.end
+        elif kind in ("office", "counterpart", "speaker"):
+            name_end = _unknown_name(doc, j, by_start)
+            if name_end:
+                mention.kind = "speaker" if kind == "speaker" else "person"
+                mention.person_id = doc[j:name_end].text
+                mention.end = name_end
+                mention.attributes["discovered"] = True
+            else:
+                self._genitive_countries(doc, mention, by_start, consumed)
+        elif kind == "side":
+            self._genitive_countries(doc, mention, by_start, consumed)
+        mention.text = doc[mention.start : mention.end].text
+        return mention
+
+    def _genitive_countries(self, doc: Doc, mention: ActorMention, by_start, consumed) -> None:
+        """ "Außenminister Polens, Litauens und Italiens", "Präsident der USA", "Berater von Kanzler Scholz"."""
+        j = mention.end
+        countries: list[str] = []
+        end = mention.end
+        while j < len(doc):
+            tok = doc[j]
+            if tok.lower_ in _LIST_GLUE or tok.lower_ == "von":
+                j += 1
+                continue
+            hit = by_start.get(j)
+            if hit is None:
+                break
+            country = hit.first("COUNTRY", "METONYM")
+            if country is not None:
+                countries.append(country.country)
+                consumed.add(hit.start)
+                end = j = hit.end
+                continue
+            org = hit.first("ORG")
+            if org is not None and not countries and mention.kind in ("office", "side"):
+                mention.jurisdiction = mention.jurisdiction or org.org_id
+                mention.org_id = mention.org_id or org.org_id
+                consumed.add(hit.start)
+                end = j = hit.end
+                break
+            person = hit.first("PERSON")
+            if person is not None and not countries and doc[mention.end : j].text.startswith("von"):
+                # "der außenpolitische Berater von Kanzler Olaf Scholz": the country comes from
+                # the person; the person is not part of this mention but stays a mention.
+                countries.append(person.country)
+                break
+            role = hit.first("ROLE")
+            if role is not None and not countries and doc[mention.end : j].text.startswith("von"):
+                nxt = by_start.get(hit.end)
+                p = nxt.first("PERSON") if nxt else None
+                if role.country or p:
+                    countries.append(role.country or p.country)
+                break
+            break
+        countries = [c for c in countries if c]
+        if len(countries) == 1:
+            mention.country = mention.country or countries[0]
+            if mention.kind == "office" and mention.jurisdiction is None:
+                mention.jurisdiction = countries[0]
+        elif len(countries) > 1:
+            mention.countries = tuple(dict.fromkeys(countries))
+        if end > mention.end and countries:
+            mention.end = end
+
+    def _link_surnames(self, doc: Doc, mentions, by_start, consumed, sent_starts) -> None:
+        """Repeat mentions of persons discovered in this article ("Sybiha" after "Andrij Sybiha")."""
+        discovered = {
+            m.person_id.split()[-1]: m
+            for m in mentions
+            if m.kind == "person" and m.attributes.get("discovered") and " " in (m.person_id or "")
+        }
+        if not discovered:
+            return
+        taken = {i for m in mentions for i in range(m.start, m.end)}
+        for tok in doc:
+            key = tok.text[:-1] if tok.text.endswith("s") and tok.text[:-1] in discovered else tok.text
+            source = discovered.get(key)
+            if source is None or tok.i in taken:
+                continue
+            mentions.append(
+                ActorMention(
+                    tok.i,
+                    tok.i + 1,
+                    tok.text,
+                    "person",
+                    person_id=source.person_id,
+                    role=source.role,
+                    country=source.country,
+                    sentence_start=sent_starts[tok.i],
+                    attributes={"discovered": True},
+                )
+            )
+
+
+def _skip(doc: Doc, i: int, words: frozenset[str]) -> int:
+    while i < len(doc) and (
+        doc[i].lower_ in words
+        or (
+            doc[i].is_lower
+            and doc[i].is_alpha
+            and i < len(doc) - 1
+            and doc[i].text.endswith(("e", "en", "er", "em", "es"))
+        )
+    ):
+        i += 1
+    return i
+
+
+def _unknown_name(doc: Doc, i: int, by_start) -> int:
+    """End of a two- or three-word personal name starting at ``i`` (0 if there is none)."""
+    j = i
+    while j < len(doc) and j - i < 3:
+        tok = doc[j]
+        text = tok.text
+        if (
+            not text[:1].isupper()
+            or not text.replace("-", "").replace("'", "").isalpha()
+            or text in _NOT_NAMES
+            or text.endswith(_NAME_SUFFIXES)
+            or (j in by_start)
+            or text.isupper()
+        ):
+            break
+        j += 1
+    return j if j - i >= 2 else 0
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    starts = [0] * len(doc)
+    for sent in doc.sents:
+        for i in range(sent.start, sent.end):
+            starts[i] = sent.start
+    return starts

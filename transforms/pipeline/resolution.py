@@ -1,0 +1,329 @@
+"""Resolving actor mentions to actor ids, and consolidating an article's contacts.
+
+Offices are resolved by role, jurisdiction and date: "der US-Außenminister" on
+2025-02-15 is Marco Rubio. Core offices (SCHEMA.md: head of state, head of government,
+foreign minister) and the heads of organizations become persons; other unnamed office
+holders stay ``role@ISO3``. Relational mentions ("sein russischer Amtskollege") take the
+role of the other participant; role-only repeats ("die Außenministerin") take the last
+person of that role in the article.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+from spacy.tokens import Doc
+
+from transforms.knowledge import KnowledgeBase
+from transforms.pipeline.actors import ActorMention
+from transforms.records import Participant
+
+_DEFINITE = frozenset(
+    {"das", "dem", "des", "diesem", "dieses", "diese", "dieser", "beim", "im", "am", "vom", "zum"}
+)
+_TALK_COMPATIBLE = {
+    "phone_call": {"phone_call", "meeting", "negotiation", "multilateral"},
+    "meeting": {"meeting", "phone_call", "multilateral", "negotiation"},
+    "visit": {"visit"},
+    "multilateral": {"multilateral", "meeting", "negotiation"},
+    "negotiation": {"negotiation", "multilateral", "meeting"},
+}
+
+
+class ActorResolver:
+    def __init__(self, kb: KnowledgeBase, doc: Doc):
+        self.kb = kb
+        self.doc = doc
+        publication = doc._.publication
+        self.reference_date: date | None = None
+        if publication is not None:
+            value = publication.value
+            if publication.precision == "month":
+                last = calendar.monthrange(value.year, value.month)[1]
+                value = value.replace(day=last)
+            self.reference_date = value
+        self.mentions: list[ActorMention] = doc._.actor_mentions or []
+
+    # -- offices ------------------------------------------------------------------
+
+    def _on(self, when: date | None) -> date | None:
+        return when or self.reference_date
+
+    def holder(self, role: str, jurisdiction: str, when: date | None) -> str | None:
+        on = self._on(when)
+        if on is not None:
+            return self.kb.holder(role, jurisdiction, on)
+        holders = {t.person_id for t in self.kb.offices if t.role == role and t.jurisdiction == jurisdiction}
+        return holders.pop() if len(holders) == 1 else None
+
+    def person_role(self, person_id: str, when: date | None) -> str | None:
+        on = self._on(when)
+        terms = self.kb.offices_of(person_id)
+        if on is not None:
+            terms = [t for t in terms if t.covers(on)] or terms
+        for preferred in ("foreign_minister", "head_of_government", "head_of_state"):
+            if any(t.role == preferred for t in terms):
+                return preferred
+        return terms[0].role if terms else None
+
+    def office(self, role: str, jurisdiction: str, text: str, when: date | None) -> Participant | None:
+        resolves = role in (
+            "head_of_state",
+            "head_of_government",
+            "foreign_minister",
+        ) or jurisdiction.startswith("org@")
+        if resolves:
+            person = self.holder(role, jurisdiction, when)
+            if person is not None:
+                p = self.kb.persons.get(person)
+                return Participant(person, "person", p.country_iso3 if p else None, role, text, True)
+        if "@" in jurisdiction:
+            return None
+        return Participant(f"{role}@{jurisdiction}", "office", jurisdiction, role, text, False)
+
+    # -- mentions -----------------------------------------------------------------
+
+    def resolve(self, m: ActorMention, others: list[ActorMention], when: date | None) -> list[Participant]:
+        kind = m.kind
+        if kind == "person":
+            person = self.kb.persons.get(m.person_id or "")
+            if person is not None:
+                return [
+                    Participant(
+                        person.person_id,
+                        "person",
+                        person.country_iso3,
+                        m.role or self.person_role(person.person_id, when),
+                        m.text,
+                        True,
+                    )
+                ]
+            return [Participant(m.person_id, "person", m.country, m.role, m.text, False)]
+        if kind == "organization":
+            org = self.kb.organizations.get(m.org_id or "")
+            return [Participant(m.org_id, org.kind if org else "organization", None, None, m.text, True)]
+        if kind in ("country", "side"):
+            countries = m.countries or ((m.country,) if m.country else ())
+            if kind == "side" and not countries and m.org_id:
+                return [Participant(m.org_id, "organization", None, None, m.text, True)]
+            return [Participant(f"delegation@{c}", "delegation", c, None, m.text, True) for c in countries]
+        if kind == "counterpart":
+            role = self._counterpart_role(m, others, when)
+            country = m.country or (self._antecedent_country(m) if m.is_possessive else None)
+            if role is None or country is None:
+                return []
+            p = self.office(role, country, m.text, when)
+            return [p] if p else []
+        if kind == "office":
+            role = m.role
+            if role is None:
+                return []
+            if m.countries:
+                out = [self.office(role, c, m.text, when) for c in m.countries]
+                return [p for p in out if p]
+            jurisdiction = m.jurisdiction or m.country
+            if jurisdiction is None and m.is_possessive:
+                jurisdiction = self._antecedent_country(m)
+            if jurisdiction is None:
+                person = self._last_person_with_role(m, role, when)
+                if person is not None:
+                    return [Participant(person, "person", self._country_of(person), role, m.text, True)]
+                return []
+            if m.org_id and role in ("foreign_minister", "head_of_government", "head_of_state"):
+                # "die EU-Außenminister": the ministers of a group meet as that group.
+                return [Participant(m.org_id, "organization", None, None, m.text, True)]
+            p = self.office(role, jurisdiction, m.text, when)
+            return [p] if p else []
+        return []
+
+    def _country_of(self, person_id: str) -> str | None:
+        p = self.kb.persons.get(person_id)
+        return p.country_iso3 if p else None
+
+    def _counterpart_role(self, m: ActorMention, others: list[ActorMention], when: date | None) -> str | None:
+        candidates = [o for o in others if o is not m and o.kind in ("person", "office")]
+        if not candidates:
+            candidates = [o for o in self.mentions if o.end <= m.start and o.kind in ("person", "office")][
+                -1:
+            ]
+        for o in sorted(candidates, key=lambda o: abs(o.start - m.start)):
+            if o.role and o.role != "counterpart":
+                return o.role
+            if o.kind == "person" and o.person_id:
+                role = self.person_role(o.person_id, when)
+                if role:
+                    return role
+        return None
+
+    def _antecedent_country(self, m: ActorMention) -> str | None:
+        for o in reversed([o for o in self.mentions if o.end <= m.start]):
+            if o.kind in ("person", "office") and o.country:
+                return o.country
+        return None
+
+    def _last_person_with_role(self, m: ActorMention, role: str, when: date | None) -> str | None:
+        for o in reversed([o for o in self.mentions if o.end <= m.start]):
+            if o.kind != "person" or not o.person_id:
+                continue
+            if o.role == role or self.person_role(o.person_id, when) == role:
+                return o.person_id
+        return None
+
+
+def _participants(resolver: ActorResolver, d, when: date | None) -> list[Participant]:
+    out: dict[str, Participant] = {}
+    for m in d.mentions:
+        for p in resolver.resolve(m, d.mentions, when):
+            out.setdefault(p.actor_id, p)
+    return list(out.values())
+
+
+def _is_definite(doc: Doc, d) -> bool:
+    i = d.trigger - 1
+    steps = 0
+    while i >= d.sent.start and steps < 3:
+        low = doc[i].lower_
+        if low in _DEFINITE:
+            return True
+        if doc[i].is_lower and doc[i].is_alpha:
+            i -= 1
+            steps += 1
+            continue
+        return False
+    return False
+
+
+def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> list:
+    when_of = {
+        id(d): (d.date.value if d.date is not None and d.date.precision == "day" else None) for d in drafts
+    }
+    for d in drafts:
+        d.participants = _participants(resolver, d, when_of[id(d)])
+        kinds = {p.actor_kind for p in d.participants}
+        if d.contact_type in ("meeting", "negotiation") and kinds & {"organization", "group"}:
+            d.contact_type = "multilateral"
+        elif d.contact_type == "meeting" and kinds and kinds <= {"delegation"}:
+            d.contact_type = "negotiation"
+    live = [d for d in drafts if not d.is_cancelled]
+    records: list = []
+    references: list = []
+    for d in live:
+        n = len(d.participants)
+        if d.contact_type == "visit":
+            if n >= 1 and not (d.rule.is_noun and _is_definite(doc, d) and not d.location):
+                records.append(d)
+            else:
+                references.append(d)
+            continue
+        complete = n >= 2 or (d.contact_type == "multilateral" and n >= 1)
+        if d.rule.is_noun and _is_definite(doc, d) and n < 2:
+            references.append(d)
+        elif complete:
+            records.append(d)
+        else:
+            references.append(d)
+    records = _expand_visits(doc, records, resolver)
+    records = _merge_repeats(records)
+    for ref in references:
+        target = _reference_target(ref, records)
+        if target is None:
+            continue
+        target.topics |= ref.topics
+        if target.location is None and ref.location and ref.contact_type != "visit":
+            target.location = ref.location
+        if (target.date is None or target.date.precision == "month") and ref.date is not None:
+            if ref.has_date_expression and (target.date is None or ref.date.precision == "day"):
+                if target.date is None or ref.date.value.strftime("%Y-%m") == target.date.value.strftime(
+                    "%Y-%m"
+                ):
+                    target.date = ref.date
+    _attach_topic_sentences(doc, records)
+    return records
+
+
+def _expand_visits(doc: Doc, records: list, resolver: ActorResolver) -> list:
+    """One visit record per destination ("nach Kiew und Moskau")."""
+    from copy import copy
+
+    out: list = []
+    for d in records:
+        if d.contact_type != "visit" or len(d.destinations) <= 1:
+            out.append(d)
+            continue
+        for dest in d.destinations:
+            v = copy(d)
+            v.location = dest
+            v.topics = set(d.topics)
+            out.append(v)
+    return out
+
+
+def _merge_repeats(records: list) -> list:
+    """Merge contacts reported twice in one article (same type and participants)."""
+    kept: list = []
+    for d in records:
+        key = frozenset(p.actor_id for p in d.participants)
+        twin = None
+        for k in kept:
+            if frozenset(p.actor_id for p in k.participants) != key:
+                continue
+            same_type = k.contact_type == d.contact_type or (
+                (d.rule.flexible or k.rule.flexible)
+                and d.contact_type in _TALK_COMPATIBLE[k.contact_type]
+                and "visit" not in (d.contact_type, k.contact_type)
+            )
+            if not same_type:
+                continue
+            if d.contact_type == "visit" and d.location != k.location:
+                continue
+            if _dates_conflict(k, d):
+                continue
+            twin = k
+            break
+        if twin is None:
+            kept.append(d)
+            continue
+        if twin.rule.flexible and not d.rule.flexible:
+            twin.contact_type = d.contact_type
+        twin.topics |= d.topics
+        twin.location = twin.location or d.location
+        if twin.status == "planned" and d.status == "occurred":
+            twin.status = "occurred"
+        if d.date is not None and (
+            twin.date is None or (twin.date.precision == "month" and d.date.precision == "day")
+        ):
+            twin.date = d.date
+    return kept
+
+
+def _dates_conflict(a, b) -> bool:
+    if a.date is None or b.date is None:
+        return False
+    if a.date.precision == "day" and b.date.precision == "day":
+        return a.date.value != b.date.value
+    return a.date.value.strftime("%Y-%m") != b.date.value.strftime("%Y-%m")
+
+
+def _reference_target(ref, records: list):
+    ids = {p.actor_id for p in ref.participants}
+    compatible = [r for r in records if r.contact_type in _TALK_COMPATIBLE.get(ref.contact_type, set())]
+    if ids:
+        overlapping = [r for r in compatible if ids <= {p.actor_id for p in r.participants}]
+        if overlapping:
+            compatible = overlapping
+    if not compatible:
+        return None
+    return min(compatible, key=lambda r: (abs(r.sent.start - ref.sent.start), r.sent.start > ref.sent.start))
+
+
+def _attach_topic_sentences(doc: Doc, records: list) -> None:
+    contact_sentences = {r.sent.start for r in records}
+    for sent_start, topics in doc.user_data.get("topic_sentences", []):
+        if not topics or sent_start in contact_sentences:
+            continue
+        before = [r for r in records if r.sent.start < sent_start and r.contact_type != "visit"]
+        after = [r for r in records if r.sent.start > sent_start and r.contact_type != "visit"]
+        target = before[-1] if before else (after[0] if after else None)
+        if target is not None:
+            target.topics |= topics

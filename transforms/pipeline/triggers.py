@@ -1,0 +1,190 @@
+"""Contact trigger rules: which words announce a contact, and of which type.
+
+The rules are registered functions (``contacts.trigger_rules.v1``) so a config can swap
+them. Words are matched by lemma (after the lemma overrides) and by lowercase form;
+compound nouns ("Außenministertreffen", "Friedensgespräche") by their last part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.util import registry
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerRule:
+    contact_type: str
+    # "talk": type depends on context (phone call if the article says so, else meeting)
+    flexible: bool = False
+    # nouns can refer back to a contact already reported ("das Telefonat")
+    is_noun: bool = False
+    needs_partner: bool = False  # "sprechen" is a contact only with "mit"/"zwischen"
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerRules:
+    words: dict[str, TriggerRule]
+    suffixes: tuple[tuple[str, TriggerRule], ...]
+    suffix_exceptions: frozenset[str]
+
+
+@registry.misc("contacts.trigger_rules.v1")
+def trigger_rules() -> TriggerRules:
+    phone = TriggerRule("phone_call")
+    phone_n = TriggerRule("phone_call", is_noun=True)
+    meet = TriggerRule("meeting")
+    meet_n = TriggerRule("meeting", is_noun=True)
+    talk_n = TriggerRule("meeting", flexible=True, is_noun=True)
+    talk_v = TriggerRule("meeting", flexible=True, needs_partner=True)
+    visit = TriggerRule("visit")
+    visit_n = TriggerRule("visit", is_noun=True)
+    multi_n = TriggerRule("multilateral", is_noun=True)
+    nego = TriggerRule("negotiation")
+    nego_n = TriggerRule("negotiation", is_noun=True)
+    words = {
+        # phone calls
+        "telefonieren": phone,
+        "telefonierte": phone,
+        "telefonierten": phone,
+        "telefoniert": phone,
+        "telefonat": phone_n,
+        "telefonats": phone_n,
+        "telefonate": phone_n,
+        "telefonaten": phone_n,
+        "telefongespräch": phone_n,
+        "telefongesprächs": phone_n,
+        "telefongespräche": phone_n,
+        "telefongesprächen": phone_n,
+        "anruf": phone_n,
+        "anrufs": phone_n,
+        "anrufen": phone,
+        "anrief": phone,
+        "angerufen": phone,
+        "videokonferenz": phone_n,
+        "videoschalte": phone_n,
+        "videogespräch": phone_n,
+        "videotelefonat": phone_n,
+        "telefonisch": phone,
+        # meetings and talks
+        "treffen": meet_n,
+        "traf": meet,
+        "trafen": meet,
+        "trifft": meet,
+        "getroffen": meet,
+        "treffens": meet_n,
+        "zusammentreffen": meet_n,
+        "zusammenkunft": meet_n,
+        "begegnung": meet_n,
+        "empfangen": meet,
+        "empfing": meet,
+        "empfingen": meet,
+        "empfängt": meet,
+        "empfang": meet_n,
+        "gespräch": talk_n,
+        "gespräche": talk_n,
+        "gesprächen": talk_n,
+        "gesprächs": talk_n,
+        "unterredung": talk_n,
+        "sprechen": talk_v,
+        "sprach": talk_v,
+        "sprachen": talk_v,
+        "gesprochen": talk_v,
+        "spricht": talk_v,
+        "zusammenkommen": meet,
+        "zusammengekommen": meet,
+        "gipfel": meet_n,
+        "gipfeltreffen": meet_n,
+        "gipfels": meet_n,
+        "arbeitsessen": meet_n,
+        # visits
+        "besuch": visit_n,
+        "besuchs": visit_n,
+        "besuche": visit_n,
+        "besuchen": visit,
+        "besuchte": visit,
+        "besuchten": visit,
+        "besucht": visit,
+        "reise": visit_n,
+        "reisen": visit,
+        "reist": visit,
+        "reiste": visit,
+        "reisten": visit,
+        "gereist": visit,
+        "fliegen": visit,
+        "fliegt": visit,
+        "flog": visit,
+        "geflogen": visit,
+        "ankunft": visit_n,
+        "eingetroffen": visit,
+        "visite": visit_n,
+        # multilateral
+        "ministertreffen": multi_n,
+        "außenministertreffen": multi_n,
+        "tagung": multi_n,
+        "ratstreffen": multi_n,
+        # negotiations
+        "verhandlungen": nego_n,
+        "verhandlung": nego_n,
+        "verhandeln": nego,
+        "verhandelt": nego,
+        "verhandelte": nego,
+        "verhandelten": nego,
+        "konsultationen": nego_n,
+        "beratungen": nego_n,
+        "beraten": nego,
+        "berieten": nego,
+        "expertentreffen": nego_n,
+        "friedensgespräche": nego_n,
+        "friedensgesprächen": nego_n,
+        "friedensverhandlungen": nego_n,
+        "gesprächsrunde": nego_n,
+        "verhandlungsrunde": nego_n,
+    }
+    suffixes = (
+        ("telefonat", phone_n),
+        ("telefonate", phone_n),
+        ("gespräch", talk_n),
+        ("gespräche", talk_n),
+        ("gesprächen", talk_n),
+        ("treffen", meet_n),
+        ("treffens", meet_n),
+        ("gipfel", meet_n),
+        ("gipfels", meet_n),
+        ("besuch", visit_n),
+        ("besuchs", visit_n),
+        ("verhandlungen", nego_n),
+        ("konsultationen", nego_n),
+        ("reise", visit_n),
+    )
+    exceptions = frozenset(
+        [
+            "betreffen",
+            "zutreffen",
+            "eintreffen",
+            "antreffen",
+            "übertreffen",
+            "vortreffen",
+            "auftreffen",
+            "betreffend",
+            "zutreffend",
+            "einreise",
+            "ausreise",
+            "abreise",
+            "dienstreise",
+            "rückreise",
+            "anreise",
+        ]
+    )
+    return TriggerRules(words=words, suffixes=suffixes, suffix_exceptions=exceptions)
+
+
+def rule_for(rules: TriggerRules, lower: str, lemma: str) -> TriggerRule | None:
+    rule = rules.words.get(lower) or rules.words.get(lemma)
+    if rule is not None:
+        return rule
+    if len(lower) > 8 and lower not in rules.suffix_exceptions:
+        for suffix, suffix_rule in rules.suffixes:
+            if lower.endswith(suffix):
+                return suffix_rule
+    return None
