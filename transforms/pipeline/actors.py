@@ -91,6 +91,7 @@ _POSSESSIVE = frozenset(
         "deren",
     ]
 )
+_PRONOUNS = {"er": "m", "sie": "f"}
 _LIST_GLUE = frozenset({",", "und", "sowie", "der", "des"})
 # Capitalized words that can follow an office term but are not names.
 _NOT_NAMES = frozenset(
@@ -203,7 +204,7 @@ class ActorMention:
     start: int
     end: int
     text: str
-    kind: str  # person office counterpart country side organization speaker
+    kind: str  # person office counterpart country side organization speaker pronoun
     person_id: str | None = None
     role: str | None = None
     country: str | None = None
@@ -225,6 +226,7 @@ class ActorMention:
             "side": "SIDE",
             "organization": "ORG",
             "speaker": "SPEAKER",
+            "pronoun": "PRONOUN",
         }[self.kind]
 
 
@@ -306,6 +308,22 @@ class ActorRecognizer:
                 mention.sentence_start = sent_starts[mention.start]
                 mentions.append(mention)
         self._link_surnames(doc, mentions, by_start, consumed, sent_starts)
+        for tok in doc:
+            gender = _PRONOUNS.get(tok.lower_)
+            if gender is None:
+                continue
+            if gender == "f" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_.endswith("en"):
+                continue  # "sie haben/wollen": plural
+            mentions.append(
+                ActorMention(
+                    tok.i,
+                    tok.i + 1,
+                    tok.text,
+                    "pronoun",
+                    sentence_start=sent_starts[tok.i],
+                    attributes={"gender": gender},
+                )
+            )
         mentions.sort(key=lambda m: m.start)
         doc._.actor_mentions = mentions
         doc._.place_hits = places
@@ -319,15 +337,27 @@ class ActorRecognizer:
             return None
         label = entry.label
         if label == "ADJ":
-            # A country adjective qualifies the office or side noun that follows it.
-            j = _skip(doc, hit.end, _GLUE | {"und"})
+            # A country adjective qualifies the office or side noun that follows it;
+            # coordinated adjectives ("russischen und ukrainischen Unterhändlern") name several.
+            countries = [entry.country]
+            j = _skip(doc, hit.end, _GLUE)
+            while j < len(doc) and doc[j].lower_ in ("und", "sowie", ","):
+                nxt = by_start.get(j + 1)
+                adj = nxt.first("ADJ") if nxt else None
+                if adj is None:
+                    break
+                consumed.add(nxt.start)
+                countries.append(adj.country)
+                j = _skip(doc, nxt.end, _GLUE)
             nxt = by_start.get(j)
             head = nxt.first("ROLE", "COUNTERPART", "SIDE", "SPEAKER") if nxt else None
             if head is None:
                 return None
             consumed.add(nxt.start)
             mention = self._office(doc, nxt, head, by_start, consumed, start=hit.start)
-            if mention.country is None:
+            if len(countries) > 1 and mention.kind in ("side", "office"):
+                mention.countries = tuple(dict.fromkeys(countries))
+            elif mention.country is None:
                 mention.country = entry.country
                 if mention.kind == "office" and mention.jurisdiction is None:
                     mention.jurisdiction = entry.country
@@ -335,7 +365,7 @@ class ActorRecognizer:
         if label in ("ROLE", "COUNTERPART", "SPEAKER", "SIDE"):
             return self._office(doc, hit, entry, by_start, consumed, start=hit.start)
         if label == "PERSON":
-            return ActorMention(
+            mention = ActorMention(
                 hit.start,
                 hit.end,
                 doc[hit.start : hit.end].text,
@@ -344,6 +374,9 @@ class ActorRecognizer:
                 country=entry.country,
                 is_kb_linked=True,
             )
+            if entry.genitive:
+                mention.attributes["genitive"] = True
+            return mention
         if label in ("COUNTRY", "METONYM"):
             # "Russlands Präsident", "Polens Außenminister": the country is a genitive qualifier.
             nxt = by_start.get(hit.end)
@@ -390,14 +423,15 @@ class ActorRecognizer:
             jurisdiction=entry.jurisdiction,
             org_id=entry.org_id,
         )
-        if (
-            start > 0
-            and doc[start - 1].lower_ in _POSSESSIVE
-            or start > 1
-            and doc[start - 2].lower_ in _POSSESSIVE
-            and doc[start - 1].is_lower
-        ):
+        if start > 0 and doc[start - 1].lower_ in _POSSESSIVE:
             mention.is_possessive = True
+            mention.attributes["possessive"] = doc[start - 1].lower_
+        elif start > 1 and doc[start - 2].lower_ in _POSSESSIVE and doc[start - 1].is_lower:
+            mention.is_possessive = True
+            mention.attributes["possessive"] = doc[start - 2].lower_
+        if start > 0 and doc[start - 1].lower_ == "als":
+            # "Trumps als US-Präsident": a role predicated of someone already named.
+            mention.attributes["appositive"] = True
         end = hit.end
         # Apposition or direct name: "Außenminister Marco Rubio", "Beauftragte des Weißen Hauses, Steve Witkoff".
         j = end
@@ -421,10 +455,26 @@ class ActorRecognizer:
                 mention.attributes["discovered"] = True
             else:
                 self._genitive_countries(doc, mention, by_start, consumed)
+                self._apposition(doc, mention, by_start, consumed)
         elif kind == "side":
             self._genitive_countries(doc, mention, by_start, consumed)
         mention.text = doc[mention.start : mention.end].text
         return mention
+
+    @staticmethod
+    def _apposition(doc: Doc, mention: ActorMention, by_start, consumed) -> None:
+        """ "der Nahost-Beauftragte des Weißen Hauses, Steve Witkoff": the name completes the office."""
+        j = mention.end
+        if j + 1 < len(doc) and doc[j].text == ",":
+            nxt = by_start.get(j + 1)
+            person = nxt.first("PERSON") if nxt else None
+            if person is not None and not person.genitive:
+                consumed.add(nxt.start)
+                mention.kind = "speaker" if mention.kind == "speaker" else "person"
+                mention.person_id = person.person_id
+                mention.country = mention.country or person.country
+                mention.is_kb_linked = True
+                mention.end = nxt.end
 
     def _genitive_countries(self, doc: Doc, mention: ActorMention, by_start, consumed) -> None:
         """ "Außenminister Polens, Litauens und Italiens", "Präsident der USA", "Berater von Kanzler Scholz"."""
@@ -455,8 +505,10 @@ class ActorRecognizer:
             person = hit.first("PERSON")
             if person is not None and not countries and doc[mention.end : j].text.startswith("von"):
                 # "der außenpolitische Berater von Kanzler Olaf Scholz": the country comes from
-                # the person; the person is not part of this mention but stays a mention.
+                # the person, who is part of this description and no participant of their own.
                 countries.append(person.country)
+                consumed.add(hit.start)
+                end = hit.end
                 break
             role = hit.first("ROLE")
             if role is not None and not countries and doc[mention.end : j].text.startswith("von"):
@@ -464,6 +516,11 @@ class ActorRecognizer:
                 p = nxt.first("PERSON") if nxt else None
                 if role.country or p:
                     countries.append(role.country or p.country)
+                    consumed.add(hit.start)
+                    end = hit.end
+                    if p is not None:
+                        consumed.add(nxt.start)
+                        end = nxt.end
                 break
             break
         countries = [c for c in countries if c]
@@ -473,7 +530,7 @@ class ActorRecognizer:
                 mention.jurisdiction = countries[0]
         elif len(countries) > 1:
             mention.countries = tuple(dict.fromkeys(countries))
-        if end > mention.end and countries:
+        if end > mention.end and (countries or mention.org_id):
             mention.end = end
 
     def _link_surnames(self, doc: Doc, mentions, by_start, consumed, sent_starts) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -42,8 +42,7 @@ class Draft:
     location: str | None = None
     destinations: list[str] = field(default_factory=list)
     topics: set[str] = field(default_factory=set)
-    confidence: float = 0.6
-    merged_into: Draft | None = None
+    partner_groups: list = field(default_factory=list)  # distributive "mit A als auch mit B"
 
 
 _DETERMINERS = frozenset(
@@ -156,7 +155,8 @@ _CANCEL_WORDS = frozenset(
     ["abgesagt", "absagen", "sagte_ab", "abgebrochen", "gestrichen", "platzte", "geplatzt"]
 )
 _NEGATION = frozenset({"nicht", "kein", "keine", "keinen", "keinem", "keiner", "nie", "niemals"})
-_ASPIRATION = re.compile(r"\b(ziel sei es|ziel ist es|in kontakt (zu )?bleiben|im kontakt bleiben)\b", re.I)
+# "Ziel sei es, ein Treffen zu arrangieren": an aspiration, not a planned contact.
+_ASPIRATION = re.compile(r"\bziel (sei|ist|war|wäre) es\b", re.I)
 _TOPIC_CUES = re.compile(
     r"\b(thema|themen|ging es|geht es|sprachen über|sprach über|beriet(en)? über|schwerpunkt|tagesordnung|"
     r"im mittelpunkt|erörtert|diskutiert|besprochen|standen|stand .* auf)",
@@ -206,6 +206,52 @@ class ContactTriggers:
 
 # --- participants ---------------------------------------------------------------
 
+_SUBORDINATORS = frozenset(
+    """als nachdem wie dass weil während wo um ob wenn bevor seit sodass damit obwohl falls indem
+    wobei woraufhin""".split()
+)
+_RELATIVES = frozenset("""der die das dem den deren dessen denen""".split())
+_SEGMENT_BREAKS = frozenset({",", ";", ":", "–", "—", "(", ")"})
+
+
+@dataclass(slots=True)
+class Segment:
+    start: int
+    end: int
+    is_subordinate: bool
+
+
+def segments(doc: Doc, sent: Span) -> list[Segment]:
+    """Comma-delimited stretches of a sentence, marking subordinate and relative clauses.
+
+    A stretch is subordinate when it opens with a subjunction ("als", "nachdem", "dass"),
+    or with a (preposition and) relative pronoun and ends verb-final ("nach dem der
+    US-Präsident ... anrief"): its actors belong to the contact word inside it.
+    """
+    out: list[Segment] = []
+    start = sent.start
+    for i in range(sent.start, sent.end + 1):
+        if i == sent.end or doc[i].text in _SEGMENT_BREAKS:
+            if i > start:
+                out.append(Segment(start, i, _is_subordinate(doc, start, i)))
+            start = i + 1
+    return out or [Segment(sent.start, sent.end, False)]
+
+
+def _is_subordinate(doc: Doc, start: int, end: int) -> bool:
+    first = doc[start].lower_
+    if first in _SUBORDINATORS:
+        return True
+    last = end - 1
+    while last > start and not doc[last].is_alpha:
+        last -= 1
+    verb_final = doc[last].is_lower and doc[last].is_alpha
+    if first in _RELATIVES:
+        return verb_final
+    if first in _PREPOSITIONS and start + 1 < end and doc[start + 1].lower_ in _RELATIVES:
+        return verb_final
+    return False
+
 
 @Language.factory("contact_participants")
 def create_contact_participants(nlp: Language, name: str):
@@ -213,7 +259,12 @@ def create_contact_participants(nlp: Language, name: str):
 
 
 class ContactParticipants:
-    """Assign actor mentions of a sentence to the contacts triggered in it."""
+    """Assign the actor mentions of a sentence to the contacts triggered in it.
+
+    Each mention goes to the nearest contact word of its own clause; the subject of the
+    clause (the first actor not governed by a preposition) takes part in every contact of
+    that clause. Visits list only their traveller.
+    """
 
     def __call__(self, doc: Doc) -> Doc:
         drafts: list[Draft] = doc._.contacts or []
@@ -224,23 +275,67 @@ class ContactParticipants:
         drafts_by_sentence: dict[int, list[Draft]] = {}
         for d in drafts:
             drafts_by_sentence.setdefault(d.sent.start, []).append(d)
+        kept: list[Draft] = []
         for sent_start, sent_drafts in drafts_by_sentence.items():
             sent = sent_drafts[0].sent
+            segs = segments(doc, sent)
+            seg_of = {}
+            for k, seg in enumerate(segs):
+                for i in range(seg.start, seg.end):
+                    seg_of[i] = k
             eligible = [m for m in by_sentence.get(sent_start, []) if self._eligible(doc, m, sent)]
-            subject = next((m for m in eligible if not _after_preposition(doc, m)), None)
+            sent_drafts = [d for d in sent_drafts if not d.rule.needs_partner or _has_partner(doc, d, sent)]
+            if not sent_drafts:
+                continue
+            main_subject = next(
+                (
+                    m
+                    for m in eligible
+                    if not segs[seg_of.get(m.start, 0)].is_subordinate and _is_subject(doc, m)
+                ),
+                None,
+            )
             for m in eligible:
-                owner = min(sent_drafts, key=lambda d: _distance(doc, m, d))
+                mseg = seg_of.get(m.start, 0)
+                same = [d for d in sent_drafts if seg_of.get(d.trigger, 0) == mseg]
+                if same:
+                    pool = same
+                elif segs[mseg].is_subordinate:
+                    continue  # background inside a clause with no contact of its own
+                else:
+                    pool = [d for d in sent_drafts if not segs[seg_of.get(d.trigger, 0)].is_subordinate]
+                    if not pool:
+                        continue
+                owner = min(pool, key=lambda d: _distance(doc, m, d))
                 owner.mentions.append(m)
             for d in sent_drafts:
+                dseg = segs[seg_of.get(d.trigger, 0)]
+                if dseg.is_subordinate:
+                    subject = next(
+                        (m for m in eligible if dseg.start <= m.start < dseg.end and _is_subject(doc, m)),
+                        None,
+                    )
+                else:
+                    subject = main_subject
+                possessor = _possessor(doc, d)
                 if d.contact_type == "visit":
-                    d.mentions = self._traveller(doc, d, eligible, subject)
+                    d.mentions = self._traveller(doc, d, eligible, subject, possessor)
+                    continue
+                if possessor is not None:
+                    d.mentions.insert(0, possessor)
                 elif subject is not None and subject not in d.mentions:
                     d.mentions.insert(0, subject)
+                d.partner_groups = _distributive_partners(doc, d)
+            kept.extend(sent_drafts)
+        kept.sort(key=lambda d: d.trigger)
+        doc._.contacts = kept
         return doc
 
     @staticmethod
     def _eligible(doc: Doc, m: ActorMention, sent: Span) -> bool:
-        if m.kind == "speaker":
+        if m.kind == "speaker" or m.attributes.get("appositive"):
+            return False
+        if m.attributes.get("genitive") and not _before_visit_noun(doc, m):
             return False
         # Attribution: "teilte das Auswärtige Amt mit", "laut Kreml", "sagte Regierungssprecher X".
         i = m.start - 1
@@ -256,33 +351,127 @@ class ContactParticipants:
             break
         if m.end < sent.end and doc[m.end].lower_ in ("zufolge", "mitteilte", "mitteilten"):
             return False
+        # "Wie das russische Außenministerium mitteilte, ...": the clause names a source.
+        k = m.start - 1
+        while k >= sent.start and doc[k].text not in _SEGMENT_BREAKS:
+            k -= 1
+        clause_start = k + 1
+        if doc[clause_start].lower_ == "wie":
+            j = m.end
+            while j < sent.end and doc[j].text not in _SEGMENT_BREAKS:
+                if doc[j].lower_ in _SPEECH:
+                    return False
+                j += 1
         if m.kind == "country":
             # A bare country is an actor only as a side: "mit Russland", "zwischen Russland und der Nato".
             prev = doc[m.start - 1].lower_ if m.start > sent.start else ""
             prev2 = doc[m.start - 2].lower_ if m.start - 1 > sent.start else ""
-            return (
-                prev in ("zwischen", "mit")
-                or prev2 in ("zwischen", "mit")
-                or (prev in ("und", "sowie") and prev2 not in ("in", "nach"))
-                and _list_has_side(doc, m, sent)
-            )
+            if prev in ("zwischen", "mit") or prev2 in ("zwischen", "mit"):
+                return True
+            return prev in ("und", "sowie") and _list_has_side(doc, m, sent)
         return True
 
     @staticmethod
-    def _traveller(doc: Doc, d: Draft, eligible: list[ActorMention], subject) -> list[ActorMention]:
-        tok = doc[d.trigger]
+    def _traveller(
+        doc: Doc, d: Draft, eligible: list[ActorMention], subject, possessor
+    ) -> list[ActorMention]:
         # "Besuch von X", "Xs Besuch", "sein Besuch": the traveller is named next to the noun.
         if d.rule.is_noun:
             for m in eligible:
-                if m.start == d.trigger + 2 and doc[d.trigger + 1].lower_ in ("von", "des"):
+                if m.start in (d.trigger + 1, d.trigger + 2) and doc[d.trigger + 1].lower_ in ("von", "des"):
                     return [m]
-                if m.end == d.trigger:
+                if m.end == d.trigger or (m.end == d.trigger - 1 and m.attributes.get("genitive")):
                     return [m]
-        persons = [m for m in eligible if m.kind in ("person", "office", "counterpart")]
-        if subject is not None and subject.kind in ("person", "office", "counterpart", "side"):
-            return [subject]
-        return persons[:1] if persons else ([subject] if subject else [])
-        del tok
+                if m.start == d.trigger + 1 and m.attributes.get("genitive"):
+                    return [m]  # "die Ankunft Rubios"
+            if possessor is not None:
+                return [possessor]
+        if subject is None:
+            return []
+        # Coordinated travellers: "Rubio, der Sicherheitsberater Waltz und der Beauftragte Witkoff reisen".
+        group = [subject]
+        for m in eligible:
+            if m.start <= group[-1].start:
+                continue
+            between = doc[group[-1].end : m.start]
+            if all(t.lower_ in _TRAVELLER_GLUE or (t.is_lower and t.is_alpha) for t in between) and any(
+                t.lower_ in (",", "und", "sowie") for t in between
+            ):
+                if any(t.lower_ in _PREPOSITIONS for t in between):
+                    break
+                group.append(m)
+            else:
+                break
+        return [m for m in group if m.kind in ("person", "office", "counterpart", "side", "pronoun")]
+
+
+_TRAVELLER_GLUE = frozenset({",", "und", "sowie", "der", "die", "das", "des", "dem", "den"})
+
+
+def _before_visit_noun(doc: Doc, m: ActorMention) -> bool:
+    return m.end < len(doc) and doc[m.end].lower_ in ("besuch", "reise", "ankunft", "visite")
+
+
+def _has_partner(doc: Doc, d: Draft, sent: Span) -> bool:
+    """ "sprechen" is a contact only with a partner ("mit Macron", "zwischen X und Y")."""
+    lo = max(sent.start, d.trigger - 12)
+    words = {doc[i].lower_ for i in range(lo, min(sent.end, d.trigger + 6))}
+    return bool(words & {"mit", "zwischen", "miteinander", "telefonisch"})
+
+
+def _is_subject(doc: Doc, m: ActorMention) -> bool:
+    return not _after_preposition(doc, m) and not m.attributes.get("genitive")
+
+
+def _possessor(doc: Doc, d: Draft) -> ActorMention | None:
+    """ "seiner Gespräche", "ihr Telefonat": a possessive before a contact noun names a participant."""
+    if not d.rule.is_noun:
+        return None
+    for back in (1, 2):
+        i = d.trigger - back
+        if i < d.sent.start:
+            return None
+        low = doc[i].lower_
+        if low in _POSSESSIVE_GENDER:
+            return ActorMention(
+                i,
+                i + 1,
+                doc[i].text,
+                "pronoun",
+                sentence_start=d.sent.start,
+                attributes={"gender": _POSSESSIVE_GENDER[low]},
+            )
+        if not (doc[i].is_lower and doc[i].is_alpha):
+            return None
+    return None
+
+
+_POSSESSIVE_GENDER = {
+    **{w: "m" for w in "sein seine seinem seinen seiner seines".split()},
+    **{w: "f" for w in "ihr ihre ihrem ihren ihrer ihres".split()},
+}
+
+
+def _distributive_partners(doc: Doc, d: Draft) -> list[list[ActorMention]]:
+    """ "sowohl mit Merz als auch mit Scholz", "Gespräche mit A und B": one contact per partner."""
+    partners = [
+        m
+        for m in d.mentions
+        if m.start > 0
+        and doc[m.start - 1].lower_ == "mit"
+        or (m.start > 1 and doc[m.start - 2].lower_ == "mit" and doc[m.start - 1].is_lower)
+    ]
+    if len(partners) < 2:
+        return []
+    window = {doc[i].lower_ for i in range(d.sent.start, d.sent.end)}
+    plural_noun = (
+        doc[d.trigger].lower_.endswith(("gespräche", "telefonate", "treffen"))
+        and doc[d.trigger].lower_ != "treffen"
+    )
+    mit_count = sum(1 for i in range(d.sent.start, d.sent.end) if doc[i].lower_ == "mit")
+    if "sowohl" in window or mit_count >= 2 or plural_noun:
+        return [[p] for p in partners]
+    return []
 
 
 def _list_has_side(doc: Doc, m: ActorMention, sent: Span) -> bool:
@@ -313,10 +502,7 @@ def _after_preposition(doc: Doc, m: ActorMention) -> bool:
 
 
 def _distance(doc: Doc, m: ActorMention, d: Draft) -> int:
-    if m.start > d.trigger:
-        dist = m.start - d.trigger
-    else:
-        dist = d.trigger - m.end + 1
+    dist = m.start - d.trigger if m.start > d.trigger else d.trigger - m.end + 1
     # A mention introduced by "mit" belongs to the contact word right before it.
     if m.start > d.trigger and any(doc[k].text in _CLAUSE_BREAKS for k in range(d.trigger, m.start)):
         dist += 6
@@ -343,26 +529,32 @@ class ContactStatus:
             words = [doc[i].lower_ for i in range(lo, hi)]
             if any(w in _PLANNED_WORDS for w in words):
                 d.status = "planned"
-            # "vor seinem Treffen mit ...": the meeting lies ahead.
-            if d.trigger - 2 >= sent.start and doc[d.trigger - 2].lower_ == "vor" and d.rule.is_noun:
+            prev = doc[d.trigger - 1].lower_ if d.trigger > sent.start else ""
+            prev2 = doc[d.trigger - 2].lower_ if d.trigger - 1 > sent.start else ""
+            # "vor seinem Treffen mit ...": in a report of the trip, the meeting lies ahead.
+            if d.rule.is_noun and prev2 == "vor" and prev in _POSSESSIVES:
                 d.status = "planned"
-            if (
-                doc[d.trigger].lower_.startswith("geplant")
-                or "geplant" in words
-                or "ist geplant" in sent.text
-            ):
+            # "planten, nach Riad zu reisen", "vereinbart, ein Treffen zu organisieren"
+            if not d.rule.is_noun and prev == "zu" and doc[d.trigger].is_lower:
                 d.status = "planned"
-            low_sent = sent.text.lower()
-            if any(w in _CANCEL_WORDS for w in words) or "abgesagt" in low_sent:
+            if d.rule.is_noun and any(w in ("plan", "pläne", "absicht", "einladung") for w in words):
+                d.status = "planned"
+            if "geplant" in words or "vorgesehen" in words:
+                d.status = "planned"
+            if any(w in _CANCEL_WORDS for w in words):
                 d.is_cancelled = True
             window = [
                 doc[i].lower_ for i in range(max(sent.start, d.trigger - 4), min(sent.end, d.trigger + 3))
             ]
-            if any(w in _NEGATION for w in window) and "nicht nur" not in " ".join(window):
+            if any(w in _NEGATION for w in window) and "nur" not in window:
                 d.is_cancelled = True
-            if _ASPIRATION.search(low_sent) and d.status == "planned":
+            aspiration = _ASPIRATION.search(sent.text)
+            if aspiration and sent.start_char + aspiration.start() < doc[d.trigger].idx:
                 d.is_cancelled = True
         return doc
+
+
+_POSSESSIVES = frozenset("sein seine seinem seinen seiner seines ihr ihre ihrem ihren ihrer ihres".split())
 
 
 def _clause_bounds(doc: Doc, i: int, sent: Span) -> tuple[int, int]:
@@ -384,39 +576,64 @@ def create_contact_dates(nlp: Language, name: str):
 
 
 class ContactDates:
-    """Resolve the date expression nearest each trigger against the publication date."""
+    """Resolve the date expression nearest each trigger against the publication date.
+
+    An article without a date marker is dated from its own text: the day after the
+    latest explicit day date of a contact that already happened ("am Samstag (15.02.2025)")
+    serves as the publication date, so that "am Mittwoch" still resolves.
+    """
 
     def __call__(self, doc: Doc) -> Doc:
+        drafts = doc._.contacts or []
+        found: dict[int, list[tuple[int, DateExpression]]] = {}
+        for d in drafts:
+            if d.sent.start not in found:
+                base = d.sent.start_char
+                found[d.sent.start] = [
+                    (_token_at(doc, base + e.start), e) for e in find_date_expressions(d.sent.text)
+                ]
         publication: PublicationDate | None = doc._.publication
-        cache: dict[int, list[tuple[int, DateExpression]]] = {}
+        if publication is None:
+            publication = self._inferred_publication(drafts, found)
+            doc.user_data["publication_inferred"] = publication
         anchor: date | None = None
-        for d in doc._.contacts or []:
-            sent = d.sent
-            if sent.start not in cache:
-                exprs = find_date_expressions(sent.text)
-                base = sent.start_char
-                cache[sent.start] = [(_token_at(doc, base + e.start), e) for e in exprs]
-            exprs = cache[sent.start]
+        for d in drafts:
+            exprs = found[d.sent.start]
             if exprs:
-                tok_i, expr = min(exprs, key=lambda te: _date_distance(doc, te[0], d.trigger))
+                _, expr = min(exprs, key=lambda te: _date_distance(doc, te[0], d.trigger))
                 d.has_date_expression = True
                 resolved = expr.resolve(publication, d.status == "planned", anchor)
                 if resolved is not None:
                     d.date = resolved
-                    if resolved.precision == "day" and publication is not None:
-                        if publication.precision == "day" and resolved.value > publication.value:
-                            d.status = "planned"
-            if (
-                d.date is None
-                and not d.has_date_expression
-                and publication is not None
-                and d.status == "occurred"
-            ):
-                # Reported as news without a time: the publication month (SCHEMA convention).
-                d.date = ResolvedDate(publication.value.replace(day=1), "month")
+                    if (
+                        resolved.precision == "day"
+                        and publication is not None
+                        and publication.precision == "day"
+                        and resolved.value > publication.value
+                    ):
+                        d.status = "planned"
+            if d.date is None and not d.has_date_expression and doc._.publication is not None:
+                if d.status == "occurred":
+                    # Reported as news without a time: the publication month (SCHEMA convention).
+                    d.date = ResolvedDate(doc._.publication.value.replace(day=1), "month")
             if d.date is not None and d.date.precision == "day":
                 anchor = d.date.value
         return doc
+
+    @staticmethod
+    def _inferred_publication(drafts, found) -> PublicationDate | None:
+        latest: date | None = None
+        for d in drafts:
+            if d.status == "planned":
+                continue
+            for _, expr in found[d.sent.start]:
+                resolved = expr.resolve(None, False, None)
+                if resolved is not None and resolved.precision == "day":
+                    if latest is None or resolved.value > latest:
+                        latest = resolved.value
+        if latest is None:
+            return None
+        return PublicationDate(latest + timedelta(days=1), "day")
 
 
 def _token_at(doc: Doc, char: int) -> int:
@@ -455,7 +672,8 @@ class ContactLocations:
                 prev2 = doc[hit.start - 2].lower_ if hit.start - 1 > sent.start else ""
                 entry = hit.first("PLACE")
                 adjective = doc[hit.start].text.endswith("er") and entry.place != doc[hit.start].text
-                if prev in _PLACE_PREPS or prev2 in _PLACE_PREPS or adjective or prev == "und":
+                after_list = prev in ("und", ",") and any(c[0].end == hit.start - 1 for c in cands)
+                if prev in _PLACE_PREPS or prev2 in _PLACE_PREPS or adjective or after_list:
                     cands.append((hit, entry, prev))
             if not cands:
                 continue
@@ -482,20 +700,23 @@ def _distance_tokens(a: int, b: int) -> int:
 
 
 def _group_destinations(doc: Doc, d: Draft, cands) -> list[str]:
-    """ "nach Kiew und Moskau": every destination joined to the nearest one of the trigger."""
+    """ "nach Kiew und Moskau": every destination listed together with the one nearest the trigger."""
     if not cands:
         return []
     ordered = sorted(cands, key=lambda c: c[0].start)
     best = min(ordered, key=lambda c: _distance_tokens(c[0].start, d.trigger))
-    group = [best]
     idx = ordered.index(best)
-    for hit, entry, prev in ordered[idx + 1 :]:
-        between = doc[group[-1][0].end : hit.start]
-        if len(between) <= 2 and all(t.lower_ in ("und", ",", "sowie", "nach", "in") for t in between):
-            group.append((hit, entry, prev))
-        else:
-            break
-    return [e.place for _, e, _ in group]
+    lo = hi = idx
+
+    def joined(a, b) -> bool:
+        between = doc[a[0].end : b[0].start]
+        return len(between) <= 2 and all(t.lower_ in ("und", ",", "sowie", "nach", "in") for t in between)
+
+    while lo > 0 and joined(ordered[lo - 1], ordered[lo]):
+        lo -= 1
+    while hi + 1 < len(ordered) and joined(ordered[hi], ordered[hi + 1]):
+        hi += 1
+    return [e.place for _, e, _ in ordered[lo : hi + 1]]
 
 
 # --- topics ---------------------------------------------------------------------

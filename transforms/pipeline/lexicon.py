@@ -92,6 +92,7 @@ class Entry:
     country: str | None = None  # ISO3
     org_id: str | None = None
     place: str | None = None  # canonical place name for locations
+    genitive: bool = False  # matched through a genitive form ("Lawrows", "Trumps")
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,9 +162,11 @@ class Lexicon:
                 if len(surname_count.get(last, ())) == 1 and " " in name:
                     names.add(last)
                     self.surname_owner[last] = person.person_id
+            genitive = Entry("PERSON", person_id=person.person_id, country=person.country_iso3, genitive=True)
             for name in names:
                 self.add(name, entry)
-                self.add(_genitive(name), entry)
+                if _genitive(name) not in names:
+                    self.add(_genitive(name), genitive)
         # Offices.
         for term in kb.roles:
             jurisdiction = term.jurisdiction

@@ -43,7 +43,34 @@ class ActorResolver:
                 last = calendar.monthrange(value.year, value.month)[1]
                 value = value.replace(day=last)
             self.reference_date = value
+        inferred = doc.user_data.get("publication_inferred")
+        if self.reference_date is None and inferred is not None:
+            self.reference_date = inferred.value
         self.mentions: list[ActorMention] = doc._.actor_mentions or []
+        self.window = self._article_window() if self.reference_date is None else None
+
+    def _article_window(self) -> tuple[date, date] | None:
+        """Dates consistent with every "office + name" the article states ("Kanzler Scholz").
+
+        An undated article that calls Scholz chancellor and Blinken secretary of state was
+        written between December 2021 and January 2025; unnamed offices resolve when that
+        window leaves one holder.
+        """
+        lo, hi = date.min, date.max
+        constrained = False
+        for m in self.mentions:
+            if m.kind != "person" or not m.role or m.role == "counterpart" or not m.person_id:
+                continue
+            terms = [t for t in self.kb.offices_of(m.person_id) if t.role == m.role]
+            if not terms:
+                continue
+            start = min(t.start_date for t in terms)
+            end = max((t.end_date or date.max) for t in terms)
+            lo, hi = max(lo, start), min(hi, end)
+            constrained = True
+        if not constrained or lo > hi:
+            return None
+        return lo, hi
 
     # -- offices ------------------------------------------------------------------
 
@@ -54,7 +81,15 @@ class ActorResolver:
         on = self._on(when)
         if on is not None:
             return self.kb.holder(role, jurisdiction, on)
-        holders = {t.person_id for t in self.kb.offices if t.role == role and t.jurisdiction == jurisdiction}
+        lo, hi = self.window or (date.min, date.max)
+        holders = {
+            t.person_id
+            for t in self.kb.offices
+            if t.role == role
+            and t.jurisdiction == jurisdiction
+            and t.start_date <= hi
+            and (t.end_date or date.max) >= lo
+        }
         return holders.pop() if len(holders) == 1 else None
 
     def person_role(self, person_id: str, when: date | None) -> str | None:
@@ -94,12 +129,16 @@ class ActorResolver:
                         person.person_id,
                         "person",
                         person.country_iso3,
-                        m.role or self.person_role(person.person_id, when),
+                        (m.role if m.role != "counterpart" else None)
+                        or self.person_role(person.person_id, when),
                         m.text,
                         True,
                     )
                 ]
             return [Participant(m.person_id, "person", m.country, m.role, m.text, False)]
+        if kind == "pronoun":
+            person = self._antecedent_person(m)
+            return self.resolve(person, others, when) if person is not None else []
         if kind == "organization":
             org = self.kb.organizations.get(m.org_id or "")
             return [Participant(m.org_id, org.kind if org else "organization", None, None, m.text, True)]
@@ -137,6 +176,26 @@ class ActorResolver:
             return [p] if p else []
         return []
 
+    def gender_of(self, m: ActorMention) -> str | None:
+        person = self.kb.persons.get(m.person_id or "")
+        return person.gender if person else None
+
+    def _antecedent_person(self, m: ActorMention) -> ActorMention | None:
+        """The person a pronoun ("er", "seinem") stands for: the latest person of that gender
+        named as a subject (not inside a prepositional or genitive phrase)."""
+        gender = m.attributes.get("gender")
+        fallback = None
+        for o in reversed([o for o in self.mentions if o.end <= m.start and o.kind == "person"]):
+            if o.attributes.get("genitive"):
+                continue
+            g = self.gender_of(o)
+            if gender and g and g != gender:
+                continue
+            if o.start == o.sentence_start or not _after_preposition_tok(self.doc, o.start):
+                return o
+            fallback = fallback or o
+        return fallback
+
     def _country_of(self, person_id: str) -> str | None:
         p = self.kb.persons.get(person_id)
         return p.country_iso3 if p else None
@@ -157,9 +216,15 @@ class ActorResolver:
         return None
 
     def _antecedent_country(self, m: ActorMention) -> str | None:
+        """Country of the one a possessive ("dessen Chefdiplomat", "ihr Kollege") points back to."""
+        word = m.attributes.get("possessive", "")
+        gender = "m" if word.startswith(("sein", "dessen")) else "f" if word.startswith("ihr") else None
         for o in reversed([o for o in self.mentions if o.end <= m.start]):
-            if o.kind in ("person", "office") and o.country:
-                return o.country
+            if o.kind not in ("person", "office") or not o.country:
+                continue
+            if gender and o.kind == "person" and self.gender_of(o) not in (None, gender):
+                continue
+            return o.country
         return None
 
     def _last_person_with_role(self, m: ActorMention, role: str, when: date | None) -> str | None:
@@ -171,12 +236,36 @@ class ActorResolver:
         return None
 
 
-def _participants(resolver: ActorResolver, d, when: date | None) -> list[Participant]:
+_PREPOSITIONS = frozenset(
+    {"mit", "von", "vom", "zu", "zum", "zur", "bei", "beim", "gegen", "für", "an", "über"}
+)
+
+
+def _after_preposition_tok(doc: Doc, start: int) -> bool:
+    i = start - 1
+    for _ in range(4):
+        if i < 0:
+            return False
+        low = doc[i].lower_
+        if low in _PREPOSITIONS:
+            return True
+        if not (doc[i].is_lower and doc[i].is_alpha):
+            return False
+        i -= 1
+    return False
+
+
+def _participants(resolver: ActorResolver, mentions, when: date | None) -> list[Participant]:
     out: dict[str, Participant] = {}
-    for m in d.mentions:
-        for p in resolver.resolve(m, d.mentions, when):
+    for m in mentions:
+        for p in resolver.resolve(m, mentions, when):
             out.setdefault(p.actor_id, p)
-    return list(out.values())
+    # A country's side adds nothing when a person of that country takes part already
+    # ("Baerbock ... mit der US-Regierung" next to Rubio).
+    person_countries = {p.country_iso3 for p in out.values() if p.actor_kind in ("person", "office")}
+    return [
+        p for p in out.values() if not (p.actor_kind == "delegation" and p.country_iso3 in person_countries)
+    ]
 
 
 def _is_definite(doc: Doc, d) -> bool:
@@ -195,11 +284,10 @@ def _is_definite(doc: Doc, d) -> bool:
 
 
 def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> list:
-    when_of = {
-        id(d): (d.date.value if d.date is not None and d.date.precision == "day" else None) for d in drafts
-    }
+    drafts = _expand_partners(drafts)
     for d in drafts:
-        d.participants = _participants(resolver, d, when_of[id(d)])
+        when = d.date.value if d.date is not None and d.date.precision == "day" else None
+        d.participants = _participants(resolver, d.mentions, when)
         kinds = {p.actor_kind for p in d.participants}
         if d.contact_type in ("meeting", "negotiation") and kinds & {"organization", "group"}:
             d.contact_type = "multilateral"
@@ -211,7 +299,8 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
     for d in live:
         n = len(d.participants)
         if d.contact_type == "visit":
-            if n >= 1 and not (d.rule.is_noun and _is_definite(doc, d) and not d.location):
+            # A visit is travel to a place: without a destination it only refers to one.
+            if n >= 1 and d.location:
                 records.append(d)
             else:
                 references.append(d)
@@ -230,16 +319,42 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
         if target is None:
             continue
         target.topics |= ref.topics
+        if not _is_definite(doc, ref):
+            continue
+        # "Das Telefonat fand in Brüssel statt", "das Gespräch am Mittwoch": details of that contact.
         if target.location is None and ref.location and ref.contact_type != "visit":
             target.location = ref.location
-        if (target.date is None or target.date.precision == "month") and ref.date is not None:
-            if ref.has_date_expression and (target.date is None or ref.date.precision == "day"):
-                if target.date is None or ref.date.value.strftime("%Y-%m") == target.date.value.strftime(
-                    "%Y-%m"
-                ):
-                    target.date = ref.date
+        if ref.date is not None and ref.has_date_expression and _refines(target.date, ref.date):
+            target.date = ref.date
     _attach_topic_sentences(doc, records)
     return records
+
+
+def _refines(current, new) -> bool:
+    if current is None:
+        return True
+    same_month = current.value.strftime("%Y-%m") == new.value.strftime("%Y-%m")
+    return current.precision == "month" and new.precision == "day" and same_month
+
+
+def _expand_partners(drafts: list) -> list:
+    """One contact per partner for distributive phrasing ("sowohl mit Merz als auch mit Scholz")."""
+    from copy import copy
+
+    out = []
+    for d in drafts:
+        if not d.partner_groups:
+            out.append(d)
+            continue
+        partners = {id(m) for group in d.partner_groups for m in group}
+        shared = [m for m in d.mentions if id(m) not in partners]
+        for group in d.partner_groups:
+            clone = copy(d)
+            clone.mentions = shared + group
+            clone.topics = set(d.topics)
+            clone.partner_groups = []
+            out.append(clone)
+    return out
 
 
 def _expand_visits(doc: Doc, records: list, resolver: ActorResolver) -> list:
