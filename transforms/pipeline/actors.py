@@ -91,7 +91,7 @@ _POSSESSIVE = frozenset(
         "deren",
     ]
 )
-_PRONOUNS = {"er": "m", "sie": "f"}
+_PRONOUNS = {"er": "m", "ihn": "m", "ihm": "m", "sie": "f"}
 _LIST_GLUE = frozenset({",", "und", "sowie", "der", "des"})
 # Capitalized words that can follow an office term but are not names.
 _NOT_NAMES = frozenset(
@@ -483,7 +483,11 @@ class ActorRecognizer:
         end = mention.end
         while j < len(doc):
             tok = doc[j]
-            if tok.lower_ in _LIST_GLUE or tok.lower_ == "von":
+            if (
+                tok.lower_ in _LIST_GLUE
+                or tok.lower_ == "von"
+                or (tok.lower_ in ("darunter", "aus") and mention.kind == "office")
+            ):
                 j += 1
                 continue
             hit = by_start.get(j)

@@ -102,55 +102,10 @@ _PREPOSITIONS = frozenset(
 )
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "–", "—", "(", ")", "„", "“", '"'})
 _PLANNED_WORDS = frozenset(
-    [
-        "wird",
-        "werden",
-        "würde",
-        "würden",
-        "soll",
-        "sollen",
-        "sollte",
-        "sollten",
-        "will",
-        "wollen",
-        "wollte",
-        "wollten",
-        "plant",
-        "planen",
-        "plante",
-        "planten",
-        "geplant",
-        "beabsichtigt",
-        "beabsichtigen",
-        "vorgesehen",
-        "angekündigt",
-        "erwartet",
-        "erwarten",
-        "voraussichtlich",
-        "könnte",
-        "könnten",
-        "möchte",
-        "möchten",
-        "kommende",
-        "kommenden",
-        "kommender",
-        "nächste",
-        "nächsten",
-        "nächster",
-        "morgen",
-        "übermorgen",
-        "künftig",
-        "bevorstehende",
-        "bevorstehenden",
-        "anstehende",
-        "anstehenden",
-        "eingeladen",
-        "einladen",
-        "vereinbarten",
-        "vereinbart",
-        "verabredet",
-    ]
+    """wird werden würde würden soll sollen sollte sollten will wollen wollte wollten plant planen plante planten geplant beabsichtigt beabsichtigen vorgesehen angekündigt erwartet erwarten voraussichtlich könnte könnten möchte möchten kommende kommenden kommender nächste nächsten nächster morgen übermorgen künftig bevorstehende bevorstehenden anstehende anstehenden""".split()
 )
+# Cues that make planned only what follows them: "vereinbarten, sich zu treffen".
+_PLANNED_BEFORE = frozenset("""vereinbart vereinbarten verabredet verabredeten eingeladen einladen""".split())
 _CANCEL_WORDS = frozenset(
     ["abgesagt", "absagen", "sagte_ab", "abgebrochen", "gestrichen", "platzte", "geplatzt"]
 )
@@ -351,6 +306,8 @@ class ContactParticipants:
             break
         if m.end < sent.end and doc[m.end].lower_ in ("zufolge", "mitteilte", "mitteilten"):
             return False
+        if _governing_preposition(doc, m, sent) in _NON_PARTICIPANT_PREPS:
+            return False  # "Vor Baerbock hatten ...", "Sanktionen gegen Russland", "über die Ukraine"
         # "Wie das russische Außenministerium mitteilte, ...": the clause names a source.
         k = m.start - 1
         while k >= sent.start and doc[k].text not in _SEGMENT_BREAKS:
@@ -408,8 +365,39 @@ class ContactParticipants:
 _TRAVELLER_GLUE = frozenset({",", "und", "sowie", "der", "die", "das", "des", "dem", "den"})
 
 
+_VISIT_NOUNS = frozenset({"besuch", "reise", "ankunft", "visite", "besuchs", "reisen"})
+_NON_PARTICIPANT_PREPS = frozenset(
+    """vor nach seit neben außer ohne trotz wegen über gegen gegenüber angesichts hinsichtlich""".split()
+)
+
+
 def _before_visit_noun(doc: Doc, m: ActorMention) -> bool:
-    return m.end < len(doc) and doc[m.end].lower_ in ("besuch", "reise", "ankunft", "visite")
+    """ "Rubios Besuch", "die Ankunft Rubios": a genitive next to a visit noun names the traveller."""
+    after = m.end < len(doc) and doc[m.end].lower_ in _VISIT_NOUNS
+    before = m.start > 0 and doc[m.start - 1].lower_ in _VISIT_NOUNS
+    return after or before
+
+
+def _governing_preposition(doc: Doc, m: ActorMention, sent: Span) -> str | None:
+    i = m.start - 1
+    for _ in range(3):
+        if i < sent.start:
+            return None
+        low = doc[i].lower_
+        if (
+            low in _DETERMINERS
+            or low in _POSSESSIVE_GENDER
+            or (
+                doc[i].is_lower
+                and doc[i].is_alpha
+                and low.endswith(("e", "en", "er", "em", "es"))
+                and low not in _NON_PARTICIPANT_PREPS
+            )
+        ):
+            i -= 1
+            continue
+        return low
+    return None
 
 
 def _has_partner(doc: Doc, d: Draft, sent: Span) -> bool:
@@ -454,24 +442,33 @@ _POSSESSIVE_GENDER = {
 
 def _distributive_partners(doc: Doc, d: Draft) -> list[list[ActorMention]]:
     """ "sowohl mit Merz als auch mit Scholz", "Gespräche mit A und B": one contact per partner."""
-    partners = [
-        m
-        for m in d.mentions
-        if m.start > 0
-        and doc[m.start - 1].lower_ == "mit"
-        or (m.start > 1 and doc[m.start - 2].lower_ == "mit" and doc[m.start - 1].is_lower)
-    ]
+    ordered = sorted(d.mentions, key=lambda m: m.start)
+    partners: list[ActorMention] = []
+    for m in ordered:
+        gov = _governing_preposition(doc, m, d.sent)
+        if gov == "mit" and not partners:
+            partners.append(m)
+        elif partners:
+            between = {t.lower_ for t in doc[partners[-1].end : m.start]}
+            if between and between <= _PARTNER_GLUE and between & {"und", "sowie", ",", "mit"}:
+                partners.append(m)
     if len(partners) < 2:
         return []
-    window = {doc[i].lower_ for i in range(d.sent.start, d.sent.end)}
-    plural_noun = (
-        doc[d.trigger].lower_.endswith(("gespräche", "telefonate", "treffen"))
-        and doc[d.trigger].lower_ != "treffen"
-    )
-    mit_count = sum(1 for i in range(d.sent.start, d.sent.end) if doc[i].lower_ == "mit")
-    if "sowohl" in window or mit_count >= 2 or plural_noun:
+    span_words = {t.lower_ for t in doc[partners[0].start : partners[-1].end]}
+    trigger = doc[d.trigger].lower_
+    plural_noun = trigger.endswith(("gespräche", "gesprächen", "telefonate", "telefonaten"))
+    if (
+        "sowohl" in {t.lower_ for t in doc[d.sent.start : partners[0].start]}
+        or "mit" in span_words
+        or plural_noun
+    ):
         return [[p] for p in partners]
     return []
+
+
+_PARTNER_GLUE = frozenset(
+    {"und", "sowie", ",", "als", "auch", "mit", "der", "die", "dem", "den", "des", "dann", "anschließend"}
+)
 
 
 def _list_has_side(doc: Doc, m: ActorMention, sent: Span) -> bool:
@@ -527,7 +524,8 @@ class ContactStatus:
             sent = d.sent
             lo, hi = _clause_bounds(doc, d.trigger, sent)
             words = [doc[i].lower_ for i in range(lo, hi)]
-            if any(w in _PLANNED_WORDS for w in words):
+            before = {doc[i].lower_ for i in range(lo, d.trigger)}
+            if any(w in _PLANNED_WORDS for w in words) or before & _PLANNED_BEFORE:
                 d.status = "planned"
             prev = doc[d.trigger - 1].lower_ if d.trigger > sent.start else ""
             prev2 = doc[d.trigger - 2].lower_ if d.trigger - 1 > sent.start else ""
@@ -598,7 +596,7 @@ class ContactDates:
             doc.user_data["publication_inferred"] = publication
         anchor: date | None = None
         for d in drafts:
-            exprs = found[d.sent.start]
+            exprs = [te for te in found[d.sent.start] if not _is_boundary_date(doc, te[0])]
             if exprs:
                 _, expr = min(exprs, key=lambda te: _date_distance(doc, te[0], d.trigger))
                 d.has_date_expression = True
@@ -634,6 +632,11 @@ class ContactDates:
         if latest is None:
             return None
         return PublicationDate(latest + timedelta(days=1), "day")
+
+
+def _is_boundary_date(doc: Doc, tok: int) -> bool:
+    """ "seit Februar 2022", "bis Ende März": a time span's boundary, not the contact's date."""
+    return tok > 0 and doc[tok - 1].lower_ in ("seit", "bis", "ab", "vor", "spätestens")
 
 
 def _token_at(doc: Doc, char: int) -> int:

@@ -11,6 +11,7 @@ person of that role in the article.
 from __future__ import annotations
 
 import calendar
+from dataclasses import replace
 from datetime import date
 
 from spacy.tokens import Doc
@@ -181,20 +182,34 @@ class ActorResolver:
         return person.gender if person else None
 
     def _antecedent_person(self, m: ActorMention) -> ActorMention | None:
-        """The person a pronoun ("er", "seinem") stands for: the latest person of that gender
-        named as a subject (not inside a prepositional or genitive phrase)."""
+        """The person a pronoun ("er", "seinem") stands for.
+
+        Centering: the subject of the nearest sentence before whose subject is a person of
+        that gender; a pronoun subject continues the chain further back.
+        """
         gender = m.attributes.get("gender")
-        fallback = None
-        for o in reversed([o for o in self.mentions if o.end <= m.start and o.kind == "person"]):
-            if o.attributes.get("genitive"):
-                continue
-            g = self.gender_of(o)
-            if gender and g and g != gender:
-                continue
-            if o.start == o.sentence_start or not _after_preposition_tok(self.doc, o.start):
+        before = [o for o in self.mentions if o.end <= m.start]
+        by_sentence: dict[int, list[ActorMention]] = {}
+        for o in before:
+            by_sentence.setdefault(o.sentence_start, []).append(o)
+        for sent_start in sorted(by_sentence, reverse=True):
+            subjects = [
+                o
+                for o in by_sentence[sent_start]
+                if o.kind in ("person", "pronoun")
+                and not o.attributes.get("genitive")
+                and not _after_preposition_tok(self.doc, o.start)
+            ]
+            for o in subjects:
+                if o.kind == "pronoun":
+                    if o.attributes.get("gender") == gender:
+                        break  # the chain goes on further back
+                    continue
+                g = self.gender_of(o)
+                if gender and g and g != gender:
+                    continue
                 return o
-            fallback = fallback or o
-        return fallback
+        return None
 
     def _country_of(self, person_id: str) -> str | None:
         p = self.kb.persons.get(person_id)
@@ -343,10 +358,14 @@ def _expand_partners(drafts: list) -> list:
 
     out = []
     for d in drafts:
+        plural = [m for m in d.mentions if m.kind == "office" and len(m.countries) > 1]
+        if d.contact_type == "phone_call" and plural and not d.partner_groups:
+            # "Die Außenminister Polens und Italiens telefonierten mit Rubio": one call each.
+            d.partner_groups = [[replace(plural[0], countries=(c,))] for c in plural[0].countries]
         if not d.partner_groups:
             out.append(d)
             continue
-        partners = {id(m) for group in d.partner_groups for m in group}
+        partners = {id(m) for group in d.partner_groups for m in group} | {id(m) for m in plural}
         shared = [m for m in d.mentions if id(m) not in partners]
         for group in d.partner_groups:
             clone = copy(d)
