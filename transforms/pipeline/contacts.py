@@ -43,6 +43,7 @@ class Draft:
     destinations: list[str] = field(default_factory=list)
     topics: set[str] = field(default_factory=set)
     partner_groups: list = field(default_factory=list)  # distributive "mit A als auch mit B"
+    host: ActorMention | None = None  # the head of a seat of government visited
 
 
 _DETERMINERS = frozenset(
@@ -117,7 +118,8 @@ _TOPIC_CUES = re.compile(
     r"im mittelpunkt|erörtert|diskutiert|besprochen|standen|stand .* auf)",
     re.I,
 )
-_PLACE_PREPS = frozenset({"in", "nach", "im", "am", "auf", "aus"})
+# "aus Polen" names an origin, not where a contact took place.
+_PLACE_PREPS = frozenset({"in", "nach", "im", "am", "auf"})
 
 
 def _sentence_tokens(doc: Doc) -> list[Span]:
@@ -149,11 +151,29 @@ class ContactTriggers:
                 if tok.lower_ == "treffen" and tok.i > sent.start and doc[tok.i - 1].lower_ in ("zu", "sich"):
                     pass  # "sich zu treffen" is still a meeting
                 drafts.append(Draft(tok.i, rule, sent, rule.contact_type))
-        # "zu Gast in/bei/im": a visit (with a host when the place is a seat of government).
+        # "zu Gast in/bei/im": a visit, and a meeting with the host at a seat of government.
+        seats = {h.start: h for h in doc._.place_hits or [] if h.first("SEAT")}
         for sent in doc.sents:
             for tok in sent:
                 if tok.lower_ == "gast" and tok.i > sent.start and doc[tok.i - 1].lower_ == "zu":
                     drafts.append(Draft(tok.i, TriggerRule("visit"), sent, "visit"))
+                    j = tok.i + 1
+                    while j < sent.end and doc[j].lower_ in ("im", "in", "bei", "beim", "dem", "der", "den"):
+                        j += 1
+                    seat = seats.get(j)
+                    if seat is not None:
+                        entry = seat.first("SEAT")
+                        host = ActorMention(
+                            seat.start,
+                            seat.end,
+                            doc[seat.start : seat.end].text,
+                            "office",
+                            role=entry.role,
+                            country=entry.country,
+                            jurisdiction=entry.jurisdiction,
+                            sentence_start=sent.start,
+                        )
+                        drafts.append(Draft(tok.i, TriggerRule("meeting"), sent, "meeting", host=host))
         drafts.sort(key=lambda d: d.trigger)
         doc._.contacts = drafts
         return doc
@@ -166,6 +186,9 @@ _SUBORDINATORS = frozenset(
     wobei woraufhin""".split()
 )
 _RELATIVES = frozenset("""der die das dem den deren dessen denen""".split())
+_CLAUSE_PREPOSITIONS = frozenset(
+    """mit von vom zu bei gegen für an über nach vor seit während in auf aus durch unter um neben""".split()
+)
 _SEGMENT_BREAKS = frozenset({",", ";", ":", "–", "—", "(", ")"})
 
 
@@ -203,7 +226,7 @@ def _is_subordinate(doc: Doc, start: int, end: int) -> bool:
     verb_final = doc[last].is_lower and doc[last].is_alpha
     if first in _RELATIVES:
         return verb_final
-    if first in _PREPOSITIONS and start + 1 < end and doc[start + 1].lower_ in _RELATIVES:
+    if first in _CLAUSE_PREPOSITIONS and start + 1 < end and doc[start + 1].lower_ in _RELATIVES:
         return verb_final
     return False
 
@@ -252,13 +275,17 @@ class ContactParticipants:
             )
             for m in eligible:
                 mseg = seg_of.get(m.start, 0)
-                same = [d for d in sent_drafts if seg_of.get(d.trigger, 0) == mseg]
+                same = [d for d in sent_drafts if seg_of.get(d.trigger, 0) == mseg and d.host is None]
                 if same:
                     pool = same
                 elif segs[mseg].is_subordinate:
                     continue  # background inside a clause with no contact of its own
                 else:
-                    pool = [d for d in sent_drafts if not segs[seg_of.get(d.trigger, 0)].is_subordinate]
+                    pool = [
+                        d
+                        for d in sent_drafts
+                        if not segs[seg_of.get(d.trigger, 0)].is_subordinate and d.host is None
+                    ]
                     if not pool:
                         continue
                 owner = min(pool, key=lambda d: _distance(doc, m, d))
@@ -273,11 +300,19 @@ class ContactParticipants:
                 else:
                     subject = main_subject
                 possessor = _possessor(doc, d)
+                if possessor is not None and subject is not None and possessor.start < subject.start:
+                    possessor = subject
                 if d.contact_type == "visit":
                     d.mentions = self._traveller(doc, d, eligible, subject, possessor)
                     continue
+                if possessor is not None and subject is not None and possessor.start < subject.start:
+                    # "Nach seinem Besuch in Kiew war Blinken ...": a fronted possessive points ahead.
+                    possessor = subject
+                if d.host is not None:
+                    d.mentions = [d.host]
                 if possessor is not None:
-                    d.mentions.insert(0, possessor)
+                    if possessor not in d.mentions:
+                        d.mentions.insert(0, possessor)
                 elif subject is not None and subject not in d.mentions:
                     d.mentions.insert(0, subject)
                 d.partner_groups = _distributive_partners(doc, d)
@@ -324,7 +359,15 @@ class ContactParticipants:
             prev = doc[m.start - 1].lower_ if m.start > sent.start else ""
             prev2 = doc[m.start - 2].lower_ if m.start - 1 > sent.start else ""
             if prev in ("zwischen", "mit") or prev2 in ("zwischen", "mit"):
-                return True
+                # "im Konflikt mit Russland": "mit" belongs to the noun before it, not to a contact.
+                k = m.start - 1 if prev in ("zwischen", "mit") else m.start - 2
+                noun = doc[k - 1] if k - 1 >= sent.start else None
+                return not (
+                    noun is not None
+                    and noun.text[:1].isupper()
+                    and noun.is_alpha
+                    and noun.i not in _trigger_tokens(doc)
+                )
             return prev in ("und", "sowie") and _list_has_side(doc, m, sent)
         return True
 
@@ -371,6 +414,10 @@ _NON_PARTICIPANT_PREPS = frozenset(
 )
 
 
+def _trigger_tokens(doc: Doc) -> set[int]:
+    return {d.trigger for d in doc._.contacts or []}
+
+
 def _before_visit_noun(doc: Doc, m: ActorMention) -> bool:
     """ "Rubios Besuch", "die Ankunft Rubios": a genitive next to a visit noun names the traveller."""
     after = m.end < len(doc) and doc[m.end].lower_ in _VISIT_NOUNS
@@ -379,20 +426,25 @@ def _before_visit_noun(doc: Doc, m: ActorMention) -> bool:
 
 
 def _governing_preposition(doc: Doc, m: ActorMention, sent: Span) -> str | None:
+    """The preposition an actor mention depends on ("mit dem russischen Präsidenten" → "mit")."""
     i = m.start - 1
+    determiners = 0
     for _ in range(3):
         if i < sent.start:
             return None
-        low = doc[i].lower_
+        tok = doc[i]
+        low = tok.lower_
+        if low in _DETERMINERS or low in _POSSESSIVE_GENDER:
+            determiners += 1
+            if determiners > 1:
+                return None  # "nach dem der US-Präsident ...": a relative pronoun, not an article
+            i -= 1
+            continue
         if (
-            low in _DETERMINERS
-            or low in _POSSESSIVE_GENDER
-            or (
-                doc[i].is_lower
-                and doc[i].is_alpha
-                and low.endswith(("e", "en", "er", "em", "es"))
-                and low not in _NON_PARTICIPANT_PREPS
-            )
+            tok.is_lower
+            and tok.is_alpha
+            and low.endswith(("e", "en", "er", "em", "es"))
+            and low not in (_NON_PARTICIPANT_PREPS)
         ):
             i -= 1
             continue
@@ -596,7 +648,14 @@ class ContactDates:
             doc.user_data["publication_inferred"] = publication
         anchor: date | None = None
         for d in drafts:
-            exprs = [te for te in found[d.sent.start] if not _is_boundary_date(doc, te[0])]
+            exprs = [
+                te
+                for te in found[d.sent.start]
+                if not _is_boundary_date(te[1]) and _same_clause(doc, d, te[0])
+            ]
+            when_clause = _als_clause_date(doc, d, found[d.sent.start])
+            if when_clause is not None:
+                exprs = [when_clause]
             if exprs:
                 _, expr = min(exprs, key=lambda te: _date_distance(doc, te[0], d.trigger))
                 d.has_date_expression = True
@@ -610,10 +669,14 @@ class ContactDates:
                         and resolved.value > publication.value
                     ):
                         d.status = "planned"
-            if d.date is None and not d.has_date_expression and doc._.publication is not None:
-                if d.status == "occurred":
-                    # Reported as news without a time: the publication month (SCHEMA convention).
-                    d.date = ResolvedDate(doc._.publication.value.replace(day=1), "month")
+            if (
+                d.date is None
+                and not d.has_date_expression
+                and publication is not None
+                and d.status == "occurred"
+            ):
+                # Reported as news without a time: the publication month (SCHEMA convention).
+                d.date = ResolvedDate(publication.value.replace(day=1), "month")
             if d.date is not None and d.date.precision == "day":
                 anchor = d.date.value
         return doc
@@ -634,9 +697,32 @@ class ContactDates:
         return PublicationDate(latest + timedelta(days=1), "day")
 
 
-def _is_boundary_date(doc: Doc, tok: int) -> bool:
+def _is_boundary_date(expr: DateExpression) -> bool:
     """ "seit Februar 2022", "bis Ende März": a time span's boundary, not the contact's date."""
-    return tok > 0 and doc[tok - 1].lower_ in ("seit", "bis", "ab", "vor", "spätestens")
+    return expr.text.lower().startswith(("seit", "bis", "ab ", "vor ", "spätestens"))
+
+
+def _als_clause_date(doc: Doc, d: Draft, found):
+    """ "seit Februar 2022, als Putin mit Biden sprach": the als-clause happened at that date."""
+    segs = segments(doc, d.sent)
+    home = next((s for s in segs if s.start <= d.trigger < s.end), None)
+    if home is None or doc[home.start].lower_ != "als" or home.start < 2:
+        return None
+    for tok, expr in found:
+        end_tok = _token_at(doc, d.sent.start_char + expr.end - 1)
+        if end_tok in (home.start - 2, home.start - 1):
+            return tok, expr
+    return None
+
+
+def _same_clause(doc: Doc, d: Draft, tok: int) -> bool:
+    """A date belongs to a contact in its own clause, or in the main clause when both are there."""
+    segs = segments(doc, d.sent)
+    home = next((s for s in segs if s.start <= d.trigger < s.end), None)
+    there = next((s for s in segs if s.start <= tok < s.end), None)
+    if home is None or there is None or home is there:
+        return True
+    return not home.is_subordinate and not there.is_subordinate
 
 
 def _token_at(doc: Doc, char: int) -> int:

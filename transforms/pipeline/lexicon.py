@@ -85,7 +85,7 @@ SPEAKER_NOUNS = frozenset(
 class Entry:
     """What a phrase means. One phrase can carry several entries (a country name is also a place)."""
 
-    label: str  # PERSON ROLE COUNTRY ADJ ORG METONYM SIDE SPEAKER PLACE
+    label: str  # PERSON ROLE COUNTERPART COUNTRY ADJ ORG METONYM SIDE SPEAKER PLACE SEAT
     person_id: str | None = None
     role: str | None = None
     jurisdiction: str | None = None  # ISO3 or org actor id
@@ -114,6 +114,13 @@ def read_places(path: Path) -> list[Place]:
             )
             for row in csv.DictReader(fh)
         ]
+
+
+def read_seats(path: Path) -> list[dict[str, str]]:
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
 
 
 class Lexicon:
@@ -214,6 +221,19 @@ class Lexicon:
             self.places[place.name] = place
             for form in (place.name, *place.forms):
                 self.add(form, Entry("PLACE", place=place.name, country=place.country_iso3))
+        # Seats of government: a guest there meets its head ("zu Gast im Kanzleramt").
+        for seat in read_seats(kb.directory / "seats.csv"):
+            self.add(
+                seat["phrase"],
+                Entry(
+                    "SEAT",
+                    role=seat["host_role"],
+                    jurisdiction=seat["country_iso3"],
+                    country=seat["country_iso3"],
+                    place=seat["city"],
+                ),
+            )
+            self.add(seat["phrase"], Entry("PLACE", place=seat["city"], country=seat["country_iso3"]))
         for c in kb.countries.values():
             if c.capital and c.capital not in self.places:
                 self.places[c.capital] = Place(c.capital, c.iso3, ())

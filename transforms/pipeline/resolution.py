@@ -409,6 +409,8 @@ def _merge_repeats(records: list) -> list:
             )
             if not same_type:
                 continue
+            if k.status != d.status and (k.date is None or d.date is None):
+                continue  # an announced summit and a call that happened are two contacts
             if d.contact_type == "visit" and d.location != k.location:
                 continue
             if _dates_conflict(k, d):

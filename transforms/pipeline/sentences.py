@@ -35,8 +35,10 @@ class GermanNewsSentencizer:
             start_next = False
             if text in _ENDS:
                 # Attach closing quotes/brackets to the sentence they close.
+                # Only a quote glued to the full stop closes this sentence; after a space,
+                # '"Wir wollen ..."' opens the next one.
                 j = i + 1
-                while j < n and doc[j].text in _CLOSERS:
+                while j < n and doc[j].text in _CLOSERS and doc[j - 1].whitespace_ == "":
                     j += 1
                 if j == i + 1:
                     start_next = True
