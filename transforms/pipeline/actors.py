@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from transforms.knowledge import load_knowledge_base
-from transforms.pipeline.lexicon import Entry, Lexicon
+from transforms.pipeline.lexicon import Entry, Lexicon, german_word_list
 
 _GLUE = frozenset(
     [
@@ -235,7 +235,7 @@ def create_actor_recognizer(nlp: Language, name: str, kb_dir: str | None):
     from pathlib import Path
 
     kb = load_knowledge_base(Path(kb_dir) if kb_dir else None)
-    return ActorRecognizer(Lexicon(kb, nlp.tokenizer))
+    return ActorRecognizer(Lexicon(kb, nlp.tokenizer, german_word_list()))
 
 
 if not Doc.has_extension("actor_mentions"):

@@ -124,7 +124,7 @@ def read_seats(path: Path) -> list[dict[str, str]]:
 
 
 class Lexicon:
-    def __init__(self, kb: KnowledgeBase, tokenizer: Tokenizer):
+    def __init__(self, kb: KnowledgeBase, tokenizer: Tokenizer, is_common_word=None):
         self.kb = kb
         self._tokenize = tokenizer
         self.phrases: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
@@ -134,6 +134,7 @@ class Lexicon:
         self.prefixes: dict[str, Entry] = {}
         self.places: dict[str, Place] = {}
         self.surname_owner: dict[str, str] = {}
+        self._is_common_word = is_common_word or (lambda word: False)
         self._build()
 
     # -- building ------------------------------------------------------------------
@@ -166,7 +167,9 @@ class Lexicon:
             names = {person.person_id, *person.aliases}
             for name in list(names):
                 last = name.split()[-1]
-                if len(surname_count.get(last, ())) == 1 and " " in name:
+                # A surname alone names the person only if it is no ordinary German word
+                # ("Frieden", "Kurz", "Wagner" would fire on common text).
+                if len(surname_count.get(last, ())) == 1 and " " in name and not self._is_common_word(last):
                     names.add(last)
                     self.surname_owner[last] = person.person_id
             genitive = Entry("PERSON", person_id=person.person_id, country=person.country_iso3, genitive=True)
@@ -279,6 +282,18 @@ class Lexicon:
             # "Nato-Gipfel", "G7-Treffen", "EU-Staaten": the organization takes part.
             return [Entry("ORG", org_id=prefix.org_id)]
         return []
+
+
+def german_word_list():
+    """A predicate telling ordinary German word forms, from spaCy's German lookup table."""
+    from spacy.lookups import load_lookups
+
+    table = load_lookups("de", ["lemma_lookup"]).get_table("lemma_lookup")
+
+    def is_common_word(word: str) -> bool:
+        return word in table or word.lower() in table
+
+    return is_common_word
 
 
 def _genitive(name: str) -> str:

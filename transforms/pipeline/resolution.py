@@ -88,8 +88,9 @@ class ActorResolver:
             for t in self.kb.offices
             if t.role == role
             and t.jurisdiction == jurisdiction
-            and t.start_date <= hi
-            and (t.end_date or date.max) >= lo
+            # strict: a term that only touches the window on a handover day does not count
+            and t.start_date < hi
+            and (t.end_date or date.max) > lo
         }
         return holders.pop() if len(holders) == 1 else None
 
