@@ -486,6 +486,7 @@ class ActorRecognizer:
             if (
                 tok.lower_ in _LIST_GLUE
                 or tok.lower_ == "von"
+                or tok.like_num
                 or (tok.lower_ in ("darunter", "aus") and mention.kind == "office")
             ):
                 j += 1

@@ -111,6 +111,12 @@ _CANCEL_WORDS = frozenset(
     ["abgesagt", "absagen", "sagte_ab", "abgebrochen", "gestrichen", "platzte", "geplatzt"]
 )
 _NEGATION = frozenset({"nicht", "kein", "keine", "keinen", "keinem", "keiner", "nie", "niemals"})
+# "kam nicht zustande", "hat es bislang nicht gegeben", "fand nicht statt"
+_NOT_HAPPENED = re.compile(
+    r"\b(nicht|nie|niemals|keine?n?)\b[^,;]{0,40}\b(zustande|gegeben|stattgefunden|statt)\b", re.I
+)
+# "lehnte eine Begegnung ab", "verweigerte ein Gespräch"
+_REFUSED = re.compile(r"\b(lehnte|lehnten|lehnt|abgelehnt|verweigerte|verweigerten|verweigert)\b", re.I)
 # "Ziel sei es, ein Treffen zu arrangieren": an aspiration, not a planned contact.
 _ASPIRATION = re.compile(r"\bziel (sei|ist|war|wäre) es\b", re.I)
 _TOPIC_CUES = re.compile(
@@ -145,12 +151,34 @@ class ContactTriggers:
             for tok in sent:
                 if not tok.is_alpha:
                     continue
+                particles = rules.separable.get(tok.lower_)
+                if particles:
+                    j = tok.i + 1
+                    while j < sent.end and doc[j].text not in (",", ";", ":"):
+                        rule = particles.get(doc[j].lower_)
+                        if rule is not None and (j + 1 >= sent.end or not doc[j + 1].is_alpha):
+                            drafts.append(Draft(tok.i, rule, sent, rule.contact_type))
+                            break
+                        j += 1
+                    else:
+                        rule = None
+                    if rule is not None:
+                        continue
                 rule = rule_for(rules, tok.lower_, tok.lemma_.lower())
                 if rule is None:
                     continue
                 if tok.lower_ == "treffen" and tok.i > sent.start and doc[tok.i - 1].lower_ in ("zu", "sich"):
                     pass  # "sich zu treffen" is still a meeting
                 drafts.append(Draft(tok.i, rule, sent, rule.contact_type))
+        # "wird heute in Kiew erwartet": an expected arrival is a planned visit.
+        places = {h.start for h in doc._.place_hits or []}
+        for sent in doc.sents:
+            for tok in sent:
+                if tok.lower_ == "erwartet" and any(
+                    doc[k].lower_ in ("in", "im", "nach") and k + 1 in places
+                    for k in range(sent.start, tok.i)
+                ):
+                    drafts.append(Draft(tok.i, TriggerRule("visit"), sent, "visit", status="planned"))
         # "zu Gast in/bei/im": a visit, and a meeting with the host at a seat of government.
         seats = {h.start: h for h in doc._.place_hits or [] if h.first("SEAT")}
         for sent in doc.sents:
@@ -297,6 +325,16 @@ class ContactParticipants:
                         (m for m in eligible if dseg.start <= m.start < dseg.end and _is_subject(doc, m)),
                         None,
                     )
+                    if doc[dseg.start].lower_ in _RELATIVES or doc[dseg.start].lower_ == "wo":
+                        # "Selenskyj, der ... empfangen wurde", "nach Kairo, wo er ...": the noun
+                        # before the clause (or the main subject for "wo") takes part.
+                        head = next(
+                            (m for m in reversed(eligible) if m.end in (dseg.start - 1, dseg.start)), None
+                        )
+                        if doc[dseg.start].lower_ == "wo":
+                            head = subject or main_subject
+                        if head is not None and head.kind in ("person", "office", "counterpart", "pronoun"):
+                            subject = head
                 else:
                     subject = main_subject
                 possessor = _possessor(doc, d)
@@ -315,6 +353,24 @@ class ContactParticipants:
                         d.mentions.insert(0, possessor)
                 elif subject is not None and subject not in d.mentions:
                     d.mentions.insert(0, subject)
+                elif (
+                    subject is None
+                    and len(d.mentions) == 1
+                    and _governing_preposition(doc, d.mentions[0], sent) in ("mit", "zwischen")
+                ):
+                    # "Am Mittwoch folgt das Treffen mit Putin": the one who meets is the
+                    # subject of the story so far.
+                    d.mentions.insert(
+                        0,
+                        ActorMention(
+                            d.trigger,
+                            d.trigger + 1,
+                            doc[d.trigger].text,
+                            "pronoun",
+                            sentence_start=sent.start,
+                            attributes={"gender": None, "zero": True},
+                        ),
+                    )
                 d.partner_groups = _distributive_partners(doc, d)
             kept.extend(sent_drafts)
         kept.sort(key=lambda d: d.trigger)
@@ -387,7 +443,9 @@ class ContactParticipants:
             if possessor is not None:
                 return [possessor]
         if subject is None:
-            return []
+            # "Die Regierungsmaschine mit dem Kanzler ist in Moskau gelandet."
+            people = [m for m in eligible if m.kind in ("person", "office")]
+            return people[:1]
         # Coordinated travellers: "Rubio, der Sicherheitsberater Waltz und der Beauftragte Witkoff reisen".
         group = [subject]
         for m in eligible:
@@ -498,7 +556,8 @@ def _distributive_partners(doc: Doc, d: Draft) -> list[list[ActorMention]]:
     partners: list[ActorMention] = []
     for m in ordered:
         gov = _governing_preposition(doc, m, d.sent)
-        if gov == "mit" and not partners:
+        direct_object = not d.rule.is_noun and m.start > d.trigger and gov is None
+        if (gov == "mit" or direct_object) and not partners:
             partners.append(m)
         elif partners:
             between = {t.lower_ for t in doc[partners[-1].end : m.start]}
@@ -509,17 +568,20 @@ def _distributive_partners(doc: Doc, d: Draft) -> list[list[ActorMention]]:
     span_words = {t.lower_ for t in doc[partners[0].start : partners[-1].end]}
     trigger = doc[d.trigger].lower_
     plural_noun = trigger.endswith(("gespräche", "gesprächen", "telefonate", "telefonaten"))
+    sequential = span_words & {"anschließend", "danach", "dann", "später", "zunächst"}
     if (
         "sowohl" in {t.lower_ for t in doc[d.sent.start : partners[0].start]}
         or "mit" in span_words
         or plural_noun
     ):
         return [[p] for p in partners]
+    if sequential:
+        return [[p] for p in partners]
     return []
 
 
 _PARTNER_GLUE = frozenset(
-    {"und", "sowie", ",", "als", "auch", "mit", "der", "die", "dem", "den", "des", "dann", "anschließend"}
+    """und sowie , als auch mit der die dem den des dann anschließend danach später zunächst""".split()
 )
 
 
@@ -593,6 +655,9 @@ class ContactStatus:
                 d.status = "planned"
             if any(w in _CANCEL_WORDS for w in words):
                 d.is_cancelled = True
+            clause_text = doc[lo:hi].text
+            if _NOT_HAPPENED.search(clause_text) or _REFUSED.search(clause_text):
+                d.is_cancelled = True
             window = [
                 doc[i].lower_ for i in range(max(sent.start, d.trigger - 4), min(sent.end, d.trigger + 3))
             ]
@@ -647,6 +712,7 @@ class ContactDates:
             publication = self._inferred_publication(drafts, found)
             doc.user_data["publication_inferred"] = publication
         anchor: date | None = None
+        last_dated: Draft | None = None
         for d in drafts:
             exprs = [
                 te
@@ -656,10 +722,14 @@ class ContactDates:
             when_clause = _als_clause_date(doc, d, found[d.sent.start])
             if when_clause is not None:
                 exprs = [when_clause]
+            forward = d.status == "planned" or _is_present_tense(doc, d)
             if exprs:
                 _, expr = min(exprs, key=lambda te: _date_distance(doc, te[0], d.trigger))
                 d.has_date_expression = True
-                resolved = expr.resolve(publication, d.status == "planned", anchor)
+                if anchor is not None and _SAME_DAY.search(expr.text):
+                    resolved = ResolvedDate(anchor, "day")  # "am selben Tag": the day just reported
+                else:
+                    resolved = expr.resolve(publication, forward, anchor)
                 if resolved is not None:
                     d.date = resolved
                     if (
@@ -672,6 +742,15 @@ class ContactDates:
             if (
                 d.date is None
                 and not d.has_date_expression
+                and last_dated is not None
+                and _close(doc, last_dated, d)
+            ):
+                # "Am Abend war Erdogan zu Gast im Kanzleramt": the paragraph's day goes on.
+                if last_dated.status == d.status:
+                    d.date = last_dated.date
+            if (
+                d.date is None
+                and not d.has_date_expression
                 and publication is not None
                 and d.status == "occurred"
             ):
@@ -679,6 +758,8 @@ class ContactDates:
                 d.date = ResolvedDate(publication.value.replace(day=1), "month")
             if d.date is not None and d.date.precision == "day":
                 anchor = d.date.value
+            if d.has_date_expression and d.date is not None:
+                last_dated = d
         return doc
 
     @staticmethod
@@ -695,6 +776,31 @@ class ContactDates:
         if latest is None:
             return None
         return PublicationDate(latest + timedelta(days=1), "day")
+
+
+_SAME_DAY = re.compile(r"\b(selben|gleichen)\b", re.I)
+_AUXILIARIES = frozenset(
+    """hat haben hatte hatten ist sind war waren wurde wurden worden habe seien sei wäre""".split()
+)
+
+
+def _is_present_tense(doc: Doc, d: Draft) -> bool:
+    """ "Baerbock reist am Montag nach Kiew": the German present announces what is ahead."""
+    tok = doc[d.trigger]
+    if d.rule.is_noun or not tok.is_lower or tok.lower_.endswith(("te", "ten", "en")):
+        return False
+    if tok.lower_.startswith("ge"):
+        return False  # a participle: "hat getroffen", "ist gereist"
+    lo, hi = _clause_bounds(doc, d.trigger, d.sent)
+    return not any(doc[i].lower_ in _AUXILIARIES for i in range(lo, hi))
+
+
+def _close(doc: Doc, earlier: Draft, later: Draft) -> bool:
+    """Same paragraph and at most two sentences apart."""
+    between = doc[earlier.sent.start : later.sent.start]
+    if "\n\n" in between.text or "\n \n" in between.text:
+        return False
+    return len(list(doc[earlier.sent.start : later.sent.end].sents)) <= 3
 
 
 def _is_boundary_date(expr: DateExpression) -> bool:

@@ -10,6 +10,7 @@ is a dict probe per token. Hyphenated compounds ("US-Außenminister", "Nato-Gipf
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from spacy.tokenizer import Tokenizer
 from transforms.knowledge import KnowledgeBase
 
 ADJECTIVE_ENDINGS = ("", "e", "er", "en", "es", "em")
+_ROMAN_NUMERAL = re.compile(r"^[IVXLC]+\.?$")
 
 # Nouns that name a country's side rather than one person: "die russische Delegation",
 # "ukrainischen Unterhändlern", "US-Regierungsvertreter", "die Führung in Moskau".
@@ -162,6 +164,14 @@ class Lexicon:
                 last = name.split()[-1]
                 if len(last) > 2:
                     surname_count[last].add(person.person_id)
+        # Words that already name a place, country or organization never stand for a person
+        # ("Luxemburg", "Montenegro", "Un" from Kim Jong Un beside "UN").
+        reserved = {c.name for c in kb.countries.values()} | {
+            n for c in kb.countries.values() for n in c.names
+        }
+        reserved |= {c.capital for c in kb.countries.values() if c.capital}
+        reserved |= {a for o in kb.organizations.values() for a in (o.name, *o.aliases)}
+        reserved |= {a.upper() for a in reserved} | {a.capitalize() for a in reserved}
         for person in kb.persons.values():
             entry = Entry("PERSON", person_id=person.person_id, country=person.country_iso3)
             names = {person.person_id, *person.aliases}
@@ -169,7 +179,13 @@ class Lexicon:
                 last = name.split()[-1]
                 # A surname alone names the person only if it is no ordinary German word
                 # ("Frieden", "Kurz", "Wagner" would fire on common text).
-                if len(surname_count.get(last, ())) == 1 and " " in name and not self._is_common_word(last):
+                if (
+                    len(surname_count.get(last, ())) == 1
+                    and " " in name
+                    and last not in reserved
+                    and not _ROMAN_NUMERAL.match(last)
+                    and not self._is_common_word(last)
+                ):
                     names.add(last)
                     self.surname_owner[last] = person.person_id
             genitive = Entry("PERSON", person_id=person.person_id, country=person.country_iso3, genitive=True)

@@ -179,7 +179,11 @@ class ActorResolver:
         return []
 
     def gender_of(self, m: ActorMention) -> str | None:
-        person = self.kb.persons.get(m.person_id or "")
+        person_id = m.person_id
+        if m.kind == "office":
+            resolved = self.resolve(m, [], None)
+            person_id = resolved[0].actor_id if resolved else None
+        person = self.kb.persons.get(person_id or "")
         return person.gender if person else None
 
     def _antecedent_person(self, m: ActorMention) -> ActorMention | None:
@@ -197,14 +201,16 @@ class ActorResolver:
             subjects = [
                 o
                 for o in by_sentence[sent_start]
-                if o.kind in ("person", "pronoun")
+                if o.kind in ("person", "pronoun", "office")
                 and not o.attributes.get("genitive")
                 and not _after_preposition_tok(self.doc, o.start)
             ]
             for o in subjects:
                 if o.kind == "pronoun":
-                    if o.attributes.get("gender") == gender:
+                    if o.attributes.get("gender") == gender and not o.attributes.get("zero"):
                         break  # the chain goes on further back
+                    continue
+                if o.kind == "office" and (o.role is None or o.role == "counterpart"):
                     continue
                 g = self.gender_of(o)
                 if gender and g and g != gender:

@@ -27,6 +27,9 @@ class TriggerRules:
     words: dict[str, TriggerRule]
     suffixes: tuple[tuple[str, TriggerRule], ...]
     suffix_exceptions: frozenset[str]
+    # Separable verbs: the verb form and the particle that, later in the clause, makes it a
+    # contact ("kamen ... zusammen", "traf ... ein", "rief ... an", "nahm ... teil").
+    separable: dict[str, dict[str, TriggerRule]]
 
 
 @registry.misc("contacts.trigger_rules.v1")
@@ -117,6 +120,15 @@ def trigger_rules() -> TriggerRules:
         "geflogen": visit,
         "ankunft": visit_n,
         "eingetroffen": visit,
+        "angereist": visit,
+        "gelandet": visit,
+        "landete": visit,
+        "landeten": visit,
+        "tagt": TriggerRule("multilateral"),
+        "tagten": TriggerRule("multilateral"),
+        "sitzung": multi_n,
+        "arbeitssitzung": multi_n,
+        "gipfelsitzung": multi_n,
         "visite": visit_n,
         # multilateral
         "ministertreffen": multi_n,
@@ -176,7 +188,15 @@ def trigger_rules() -> TriggerRules:
             "anreise",
         ]
     )
-    return TriggerRules(words=words, suffixes=suffixes, suffix_exceptions=exceptions)
+    come = {"zusammen": meet}
+    separable = {
+        **{w: come for w in "kam kamen kommt kommen".split()},
+        **{w: {"zusammen": meet, "ein": visit} for w in "traf trafen trifft treffen".split()},
+        **{w: {"an": phone} for w in "rief riefen ruft rufen".split()},
+        **{w: {"teil": TriggerRule("multilateral")} for w in "nahm nahmen nimmt nehmen".split()},
+        **{w: {"ein": visit} for w in "reiste reisten reist".split()},
+    }
+    return TriggerRules(words=words, suffixes=suffixes, suffix_exceptions=exceptions, separable=separable)
 
 
 def rule_for(rules: TriggerRules, lower: str, lemma: str) -> TriggerRule | None:
