@@ -717,19 +717,18 @@ class ContactDates:
             exprs = [
                 te
                 for te in found[d.sent.start]
-                if not _is_boundary_date(te[1]) and _same_clause(doc, d, te[0])
+                if not _is_boundary_date(doc, te[0], te[1]) and _same_clause(doc, d, te[0])
             ]
             when_clause = _als_clause_date(doc, d, found[d.sent.start])
             if when_clause is not None:
                 exprs = [when_clause]
             forward = d.status == "planned" or _is_present_tense(doc, d)
+            end = None
             if exprs:
                 _, expr = min(exprs, key=lambda te: _date_distance(doc, te[0], d.trigger))
                 d.has_date_expression = True
-                if anchor is not None and _SAME_DAY.search(expr.text):
-                    resolved = ResolvedDate(anchor, "day")  # "am selben Tag": the day just reported
-                else:
-                    resolved = expr.resolve(publication, forward, anchor)
+                resolved = expr.resolve(publication, forward, anchor)
+                end = expr.resolve_end(publication, forward, anchor)
                 if resolved is not None:
                     d.date = resolved
                     if (
@@ -757,7 +756,12 @@ class ContactDates:
                 # Reported as news without a time: the publication month (SCHEMA convention).
                 d.date = ResolvedDate(publication.value.replace(day=1), "month")
             if d.date is not None and d.date.precision == "day":
-                anchor = d.date.value
+                # "zwei Tage nach den Genfer Gesprächen" counts from the last day of those talks.
+                anchor = (
+                    end.value
+                    if d.has_date_expression and end is not None and end.precision == "day"
+                    else (d.date.value)
+                )
             if d.has_date_expression and d.date is not None:
                 last_dated = d
         return doc
@@ -778,7 +782,6 @@ class ContactDates:
         return PublicationDate(latest + timedelta(days=1), "day")
 
 
-_SAME_DAY = re.compile(r"\b(selben|gleichen)\b", re.I)
 _AUXILIARIES = frozenset(
     """hat haben hatte hatten ist sind war waren wurde wurden worden habe seien sei wäre""".split()
 )
@@ -803,9 +806,15 @@ def _close(doc: Doc, earlier: Draft, later: Draft) -> bool:
     return len(list(doc[earlier.sent.start : later.sent.end].sents)) <= 3
 
 
-def _is_boundary_date(expr: DateExpression) -> bool:
-    """ "seit Februar 2022", "bis Ende März": a time span's boundary, not the contact's date."""
-    return expr.text.lower().startswith(("seit", "bis", "ab ", "vor ", "spätestens"))
+def _is_boundary_date(doc: Doc, tok: int, expr: DateExpression) -> bool:
+    """ "seit Februar 2022", "bis Ende März": the boundary of a long span, not the contact's date.
+
+    A day-level start stays: "Die G7 beraten seit Sonntag" began on Sunday.
+    """
+    prev = doc[tok - 1].lower_ if tok > 0 else ""
+    if prev not in ("seit", "bis", "ab", "vor", "spätestens"):
+        return False
+    return expr.kind not in ("weekday", "relative_day", "absolute_day")
 
 
 def _als_clause_date(doc: Doc, d: Draft, found):
