@@ -8,6 +8,7 @@ within the article and keeps only complete records.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -935,27 +936,37 @@ def create_contact_topics(nlp: Language, name: str, kb_dir: str | None):
 
 
 class ContactTopics:
-    """Topics named in the contact's sentence (and, via references, in sentences about it)."""
+    """Topics of a contact: those named in its sentence and in sentences about it ("Themen des
+    Gesprächs waren ...").
+
+    All topic cues are one regular expression with a named group per topic, run once over
+    the article; matches are then assigned to sentences by offset.
+    """
 
     def __init__(self, topics: dict[str, tuple[str, ...]]):
-        self.patterns = {
-            topic: re.compile(r"(?<![a-zäöüß])(?:" + "|".join(re.escape(p) for p in pats) + ")")
+        groups = [
+            f"(?P<{topic}>" + "|".join(re.escape(p) for p in sorted(pats, key=len, reverse=True)) + ")"
             for topic, pats in topics.items()
             if pats
-        }
+        ]
+        self.pattern = re.compile(r"(?<![a-zäöüß])(?:" + "|".join(groups) + ")")
 
     def topics_of(self, text: str) -> set[str]:
-        low = text.lower()
-        return {topic for topic, pattern in self.patterns.items() if pattern.search(low)}
+        return {m.lastgroup for m in self.pattern.finditer(text.lower())}
 
     def __call__(self, doc: Doc) -> Doc:
-        cache: dict[int, set[str]] = {}
+        sents = list(doc.sents)
+        starts = [s.start_char for s in sents]
+        by_sentence: dict[int, set[str]] = {}
+        for m in self.pattern.finditer(doc.text.lower()):
+            k = bisect_right(starts, m.start()) - 1
+            by_sentence.setdefault(sents[k].start, set()).add(m.lastgroup)
         for d in doc._.contacts or []:
-            if d.sent.start not in cache:
-                cache[d.sent.start] = self.topics_of(d.sent.text)
-            d.topics |= cache[d.sent.start]
+            d.topics |= by_sentence.get(d.sent.start, set())
         doc.user_data["topic_sentences"] = [
-            (sent.start, self.topics_of(sent.text)) for sent in doc.sents if _TOPIC_CUES.search(sent.text)
+            (sent.start, by_sentence[sent.start])
+            for sent in sents
+            if sent.start in by_sentence and _TOPIC_CUES.search(sent.text)
         ]
         return doc
 

@@ -75,6 +75,9 @@ class ActorResolver:
 
     # -- offices ------------------------------------------------------------------
 
+    def reference_or_none(self) -> date | None:
+        return self.reference_date
+
     def _on(self, when: date | None) -> date | None:
         return when or self.reference_date
 
@@ -349,7 +352,23 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
         if ref.date is not None and ref.has_date_expression and _refines(target.date, ref.date):
             target.date = ref.date
     _attach_topic_sentences(doc, records)
+    for r in records:
+        r.topics = _date_aware_topics(r.topics, r.date or resolver.reference_or_none())
     return records
+
+
+# The Russian full-scale invasion began on 24 February 2022; before it, "Ukraine-Konflikt"
+# and "russische Invasion" describe the crisis, which the taxonomy files under European
+# security and relations with Russia.
+_INVASION = date(2022, 2, 24)
+
+
+def _date_aware_topics(topics: set[str], when) -> set[str]:
+    if "ukraine_war" in topics and when is not None:
+        day = when.value if hasattr(when, "value") else when
+        if day < _INVASION:
+            return (topics - {"ukraine_war"}) | {"european_security", "russia_relations"}
+    return topics
 
 
 def _refines(current, new) -> bool:
@@ -461,6 +480,13 @@ def _reference_target(ref, records: list):
 
 
 def _attach_topic_sentences(doc: Doc, records: list) -> None:
+    """Topics stated about a conversation ("Themen des Gesprächs waren ...") go to that contact;
+    contacts reported in one sentence share what it says they were about."""
+    by_sentence: dict[int, set[str]] = {}
+    for r in records:
+        by_sentence.setdefault(r.sent.start, set()).update(r.topics)
+    for r in records:
+        r.topics |= by_sentence[r.sent.start]
     contact_sentences = {r.sent.start for r in records}
     for sent_start, topics in doc.user_data.get("topic_sentences", []):
         if not topics or sent_start in contact_sentences:
