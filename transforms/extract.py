@@ -20,7 +20,6 @@ from spacy.util import load_config, load_model_from_config
 
 import transforms.pipeline  # noqa: F401  (registers the components)
 from transforms.articles import Article, expand_paths, scan_files
-from transforms.knowledge import load_knowledge_base
 from transforms.pipeline.resolution import ActorResolver
 from transforms.records import ArticleExtraction, ContactRecord, EntityMention
 
@@ -61,7 +60,7 @@ def build_pipeline(base: str | None = None) -> Language:
             nlp.add_pipe(components[name]["factory"], name=name, config=settings)
         if "lemmatizer" in nlp.pipe_names and not nlp.get_pipe("lemmatizer").lookups.tables:
             nlp.get_pipe("lemmatizer").initialize()
-    kb = load_knowledge_base()
+    kb = nlp.get_pipe("actor_recognizer").lexicon.kb
     nlp.meta["contacts_extractor_version"] = f"{CODE_VERSION}+{_code_fingerprint()}.kb{kb.fingerprint[:10]}"
     nlp.meta["contacts_base"] = base or "blank:de"
     return nlp
@@ -104,8 +103,8 @@ def extract_article(nlp: Language, article: Article) -> ArticleExtraction:
                 confidence=_confidence(d),
             )
         )
-    kb = load_knowledge_base()
-    resolver = ActorResolver(kb, doc)
+    # The knowledge the pipeline was built with, so entities and contacts agree.
+    resolver = ActorResolver(nlp.get_pipe("actor_recognizer").lexicon.kb, doc)
     for m in doc._.actor_mentions or []:
         resolved = resolver.resolve(m, [], None) if m.kind != "speaker" else []
         first = resolved[0] if resolved else None

@@ -791,7 +791,9 @@ _AUXILIARIES = frozenset(
 def _is_present_tense(doc: Doc, d: Draft) -> bool:
     """ "Baerbock reist am Montag nach Kiew": the German present announces what is ahead."""
     tok = doc[d.trigger]
-    if d.rule.is_noun or not tok.is_lower or tok.lower_.endswith(("te", "ten", "en")):
+    # Present 3rd person ends in -t ("reist", "trifft", "empfängt"); strong past forms
+    # ("traf", "empfing") and weak ones ("reiste") do not pass.
+    if d.rule.is_noun or not tok.is_lower or not tok.lower_.endswith("t") or tok.lower_.endswith("te"):
         return False
     if tok.lower_.startswith("ge"):
         return False  # a participle: "hat getroffen", "ist gereist"

@@ -22,33 +22,24 @@ def create_sentencizer(nlp: Language, name: str):
 
 class GermanNewsSentencizer:
     def __call__(self, doc: Doc) -> Doc:
-        if len(doc) == 0:
-            return doc
-        doc[0].is_sent_start = True
         n = len(doc)
-        start_next = False
-        for i in range(n):
-            tok = doc[i]
+        if n == 0:
+            return doc
+        starts = [False] * n
+        starts[0] = True
+        for i, tok in enumerate(doc):
             text = tok.text
-            if i > 0:
-                doc[i].is_sent_start = start_next
-            start_next = False
             if text in _ENDS:
-                # Attach closing quotes/brackets to the sentence they close.
-                # Only a quote glued to the full stop closes this sentence; after a space,
-                # '"Wir wollen ..."' opens the next one.
+                # Only a quote or bracket glued to the full stop closes this sentence; after
+                # a space, '"Wir wollen ..."' opens the next one.
                 j = i + 1
                 while j < n and doc[j].text in _CLOSERS and doc[j - 1].whitespace_ == "":
                     j += 1
-                if j == i + 1:
-                    start_next = True
-                else:
-                    for k in range(i + 1, j):
-                        doc[k].is_sent_start = False
-                    if j < n:
-                        doc[j].is_sent_start = True
-            elif "\n" in text and tok.is_space or tok.whitespace_ == "" and "\n" in text:
-                start_next = True
-        # Tokens followed by a newline in their trailing whitespace are handled above as
-        # space tokens; spaCy only emits a space token for the newline itself.
+                if j < n:
+                    starts[j] = True
+            elif tok.is_space and "\n" in text and i + 1 < n:
+                # Headlines, bullets and datelines end at the line break.
+                starts[i + 1] = True
+        for i in range(1, n):
+            doc[i].is_sent_start = starts[i]
         return doc
