@@ -433,7 +433,8 @@ class ActorRecognizer:
             # "Trumps als US-Präsident": a role predicated of someone already named.
             mention.attributes["appositive"] = True
         end = hit.end
-        # Apposition or direct name: "Außenminister Marco Rubio", "Beauftragte des Weißen Hauses, Steve Witkoff".
+        # A name right after the office or after a comma:
+        # "Außenminister Marco Rubio", "Beauftragte des Weißen Hauses, Steve Witkoff".
         j = end
         if j < len(doc) and doc[j].text == "," and kind in ("office", "speaker"):
             j += 1
@@ -477,7 +478,8 @@ class ActorRecognizer:
                 mention.end = nxt.end
 
     def _genitive_countries(self, doc: Doc, mention: ActorMention, by_start, consumed) -> None:
-        """ "Außenminister Polens, Litauens und Italiens", "Präsident der USA", "Berater von Kanzler Scholz"."""
+        """Countries after an office: "Außenminister Polens, Litauens und Italiens",
+        "Präsident der USA", "Berater von Kanzler Scholz"."""
         j = mention.end
         countries: list[str] = []
         end = mention.end

@@ -104,7 +104,10 @@ _PREPOSITIONS = frozenset(
 )
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "–", "—", "(", ")", "„", "“", '"'})
 _PLANNED_WORDS = frozenset(
-    """wird werden würde würden soll sollen sollte sollten will wollen wollte wollten plant planen plante planten geplant beabsichtigt beabsichtigen vorgesehen angekündigt erwartet erwarten voraussichtlich könnte könnten möchte möchten kommende kommenden kommender nächste nächsten nächster morgen übermorgen künftig bevorstehende bevorstehenden anstehende anstehenden""".split()
+    """wird werden würde würden soll sollen sollte sollten will wollen wollte wollten plant planen
+    plante planten geplant beabsichtigt beabsichtigen vorgesehen angekündigt erwartet erwarten
+    voraussichtlich könnte könnten möchte möchten kommende kommenden kommender nächste nächsten
+    nächster morgen übermorgen künftig bevorstehende bevorstehenden anstehende anstehenden""".split()
 )
 # Cues that make planned only what follows them: "vereinbarten, sich zu treffen".
 _PLANNED_BEFORE = frozenset("""vereinbart vereinbarten verabredet verabredeten eingeladen einladen""".split())
@@ -744,10 +747,10 @@ class ContactDates:
                 and not d.has_date_expression
                 and last_dated is not None
                 and _close(doc, last_dated, d)
+                and last_dated.status == d.status
             ):
                 # "Am Abend war Erdogan zu Gast im Kanzleramt": the paragraph's day goes on.
-                if last_dated.status == d.status:
-                    d.date = last_dated.date
+                d.date = last_dated.date
             if (
                 d.date is None
                 and not d.has_date_expression
@@ -775,9 +778,12 @@ class ContactDates:
                 continue
             for _, expr in found[d.sent.start]:
                 resolved = expr.resolve(None, False, None)
-                if resolved is not None and resolved.precision == "day":
-                    if latest is None or resolved.value > latest:
-                        latest = resolved.value
+                if (
+                    resolved is not None
+                    and resolved.precision == "day"
+                    and (latest is None or resolved.value > latest)
+                ):
+                    latest = resolved.value
         if latest is None:
             return None
         return PublicationDate(latest + timedelta(days=1), "day")
