@@ -54,7 +54,7 @@ def run(nlp, text: str, published: PublicationDate | None = None):
 def test_pipeline_is_blank_german_with_registered_components(nlp):
     assert nlp.lang == "de"
     assert nlp.meta["contacts_base"] == "blank:de"
-    for name in ("contacts_sentencizer", "lemma_overrides", "actor_recognizer", "contact_triggers"):
+    for name in ("contacts_sentencizer", "lookup_lemmatizer", "actor_recognizer", "contact_triggers"):
         assert name in nlp.pipe_names
     assert nlp.meta["contacts_extractor_version"].startswith("0.")
 

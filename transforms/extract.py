@@ -33,7 +33,11 @@ _VERSIONED_SOURCES = sorted((PACKAGE_DIR / "pipeline").glob("*.py")) + [
     PACKAGE_DIR / "articles.py",
     PACKAGE_DIR / "records.py",
 ]
-_BASE_OWNS = {"contacts_sentencizer": ("parser", "senter", "sentencizer"), "lemmatizer": ("lemmatizer",)}
+# Components an installed pipeline may already provide; its own (trained) ones are kept.
+_BASE_OWNS = {
+    "contacts_sentencizer": ("parser", "senter", "sentencizer"),
+    "lookup_lemmatizer": ("lemmatizer",),
+}
 
 
 def _code_fingerprint() -> str:
@@ -58,8 +62,6 @@ def build_pipeline(base: str | None = None) -> Language:
                 continue
             settings = {k: v for k, v in components[name].items() if k != "factory"}
             nlp.add_pipe(components[name]["factory"], name=name, config=settings)
-        if "lemmatizer" in nlp.pipe_names and not nlp.get_pipe("lemmatizer").lookups.tables:
-            nlp.get_pipe("lemmatizer").initialize()
     kb = nlp.get_pipe("actor_recognizer").lexicon.kb
     nlp.meta["contacts_extractor_version"] = f"{CODE_VERSION}+{_code_fingerprint()}.kb{kb.fingerprint[:10]}"
     nlp.meta["contacts_base"] = base or "blank:de"

@@ -92,11 +92,14 @@ class KnowledgeBase:
     topics: dict[str, tuple[str, ...]]
     _terms_by_office: dict[tuple[str, str], list[OfficeTerm]] = field(default_factory=dict, repr=False)
     _starts_by_office: dict[tuple[str, str], list[date]] = field(default_factory=dict, repr=False)
+    _terms_by_person: dict[str, list[OfficeTerm]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         grouped: dict[tuple[str, str], list[OfficeTerm]] = defaultdict(list)
         for term in self.offices:
             grouped[(term.role, term.jurisdiction)].append(term)
+        for term in self.offices:
+            self._terms_by_person.setdefault(term.person_id, []).append(term)
         for key, terms in grouped.items():
             terms.sort(key=lambda t: t.start_date)
             self._terms_by_office[key] = terms
@@ -129,7 +132,7 @@ class KnowledgeBase:
         return people
 
     def offices_of(self, person_id: str) -> list[OfficeTerm]:
-        return [t for t in self.offices if t.person_id == person_id]
+        return list(self._terms_by_person.get(person_id, ()))
 
 
 def _split(cell: str | None) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 
 from transforms.knowledge import load_knowledge_base
 from transforms.pipeline.lexicon import Entry, Lexicon, german_word_list
+from transforms.pipeline.tokens import lower, sentence_index, text, token_table
 
 _GLUE = frozenset(
     [
@@ -265,7 +266,7 @@ class ActorRecognizer:
     def hits(self, doc: Doc) -> list[Hit]:
         phrases = self.lexicon.phrases
         max_len = self.lexicon.max_len_by_first
-        texts = [t.text for t in doc]
+        texts = token_table(doc).texts
         n = len(texts)
         hits: list[Hit] = []
         i = 0
@@ -308,12 +309,14 @@ class ActorRecognizer:
                 mention.sentence_start = sent_starts[mention.start]
                 mentions.append(mention)
         self._link_surnames(doc, mentions, by_start, consumed, sent_starts)
-        for tok in doc:
-            gender = _PRONOUNS.get(tok.lower_)
+        lowers = token_table(doc).lowers
+        for i, low in enumerate(lowers):
+            gender = _PRONOUNS.get(low)
             if gender is None:
                 continue
-            if gender == "f" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_.endswith("en"):
+            if gender == "f" and i + 1 < len(lowers) and lowers[i + 1].endswith("en"):
                 continue  # "sie haben/wollen": plural
+            tok = doc[i]
             mentions.append(
                 ActorMention(
                     tok.i,
@@ -341,7 +344,7 @@ class ActorRecognizer:
             # coordinated adjectives ("russischen und ukrainischen Unterhändlern") name several.
             countries = [entry.country]
             j = _skip(doc, hit.end, _GLUE)
-            while j < len(doc) and doc[j].lower_ in ("und", "sowie", ","):
+            while j < len(doc) and lower(doc, j) in ("und", "sowie", ","):
                 nxt = by_start.get(j + 1)
                 adj = nxt.first("ADJ") if nxt else None
                 if adj is None:
@@ -423,20 +426,20 @@ class ActorRecognizer:
             jurisdiction=entry.jurisdiction,
             org_id=entry.org_id,
         )
-        if start > 0 and doc[start - 1].lower_ in _POSSESSIVE:
+        if start > 0 and lower(doc, start - 1) in _POSSESSIVE:
             mention.is_possessive = True
-            mention.attributes["possessive"] = doc[start - 1].lower_
-        elif start > 1 and doc[start - 2].lower_ in _POSSESSIVE and doc[start - 1].is_lower:
+            mention.attributes["possessive"] = lower(doc, start - 1)
+        elif start > 1 and lower(doc, start - 2) in _POSSESSIVE and text(doc, start - 1).islower():
             mention.is_possessive = True
-            mention.attributes["possessive"] = doc[start - 2].lower_
-        if start > 0 and doc[start - 1].lower_ == "als":
+            mention.attributes["possessive"] = lower(doc, start - 2)
+        if start > 0 and lower(doc, start - 1) == "als":
             # "Trumps als US-Präsident": a role predicated of someone already named.
             mention.attributes["appositive"] = True
         end = hit.end
         # A name right after the office or after a comma:
         # "Außenminister Marco Rubio", "Beauftragte des Weißen Hauses, Steve Witkoff".
         j = end
-        if j < len(doc) and doc[j].text == "," and kind in ("office", "speaker"):
+        if j < len(doc) and text(doc, j) == "," and kind in ("office", "speaker"):
             j += 1
         nxt = by_start.get(j)
         person = nxt.first("PERSON") if nxt else None
@@ -466,7 +469,7 @@ class ActorRecognizer:
     def _apposition(doc: Doc, mention: ActorMention, by_start, consumed) -> None:
         """ "der Nahost-Beauftragte des Weißen Hauses, Steve Witkoff": the name completes the office."""
         j = mention.end
-        if j + 1 < len(doc) and doc[j].text == ",":
+        if j + 1 < len(doc) and text(doc, j) == ",":
             nxt = by_start.get(j + 1)
             person = nxt.first("PERSON") if nxt else None
             if person is not None and not person.genitive:
@@ -572,12 +575,12 @@ class ActorRecognizer:
 
 def _skip(doc: Doc, i: int, words: frozenset[str]) -> int:
     while i < len(doc) and (
-        doc[i].lower_ in words
+        lower(doc, i) in words
         or (
             doc[i].is_lower
             and doc[i].is_alpha
             and i < len(doc) - 1
-            and doc[i].text.endswith(("e", "en", "er", "em", "es"))
+            and text(doc, i).endswith(("e", "en", "er", "em", "es"))
         )
     ):
         i += 1
@@ -604,8 +607,4 @@ def _unknown_name(doc: Doc, i: int, by_start) -> int:
 
 
 def _sentence_starts(doc: Doc) -> list[int]:
-    starts = [0] * len(doc)
-    for sent in doc.sents:
-        for i in range(sent.start, sent.end):
-            starts[i] = sent.start
-    return starts
+    return sentence_index(doc)

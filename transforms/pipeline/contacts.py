@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 
 from transforms.knowledge import CORE_ROLES, load_knowledge_base
 from transforms.pipeline.actors import ActorMention
+from transforms.pipeline.tokens import is_lower_word, lower, sentence_spans, text, token_lemmas, token_table
 from transforms.pipeline.triggers import TriggerRule, TriggerRules, rule_for
 from transforms.temporal import DateExpression, PublicationDate, ResolvedDate, find_date_expressions
 
@@ -133,7 +134,7 @@ _PLACE_PREPS = frozenset({"in", "nach", "im", "am", "auf"})
 
 
 def _sentence_tokens(doc: Doc) -> list[Span]:
-    return list(doc.sents)
+    return sentence_spans(doc)
 
 
 # --- triggers ------------------------------------------------------------------
@@ -151,46 +152,38 @@ class ContactTriggers:
     def __call__(self, doc: Doc) -> Doc:
         drafts: list[Draft] = []
         rules = self.rules
-        for sent in doc.sents:
-            for tok in sent:
-                if not tok.is_alpha:
+        lowers = token_table(doc).lowers
+        lemmas = token_lemmas(doc)
+        sents = sentence_spans(doc)
+        for sent in sents:
+            for i in range(sent.start, sent.end):
+                low = lowers[i]
+                if not low.isalpha():
                     continue
-                particles = rules.separable.get(tok.lower_)
+                particles = rules.separable.get(low)
                 if particles:
-                    j = tok.i + 1
-                    while j < sent.end and doc[j].text not in (",", ";", ":"):
-                        rule = particles.get(doc[j].lower_)
-                        if rule is not None and (j + 1 >= sent.end or not doc[j + 1].is_alpha):
-                            drafts.append(Draft(tok.i, rule, sent, rule.contact_type))
-                            break
-                        j += 1
-                    else:
-                        rule = None
+                    rule = _separable_rule(lowers, i, sent.end, particles)
                     if rule is not None:
+                        drafts.append(Draft(i, rule, sent, rule.contact_type))
                         continue
-                rule = rule_for(rules, tok.lower_, tok.lemma_.lower())
-                if rule is None:
-                    continue
-                if tok.lower_ == "treffen" and tok.i > sent.start and doc[tok.i - 1].lower_ in ("zu", "sich"):
-                    pass  # "sich zu treffen" is still a meeting
-                drafts.append(Draft(tok.i, rule, sent, rule.contact_type))
-        # "wird heute in Kiew erwartet": an expected arrival is a planned visit.
+                rule = rule_for(rules, low, lemmas[i])
+                if rule is not None:
+                    drafts.append(Draft(i, rule, sent, rule.contact_type))
         places = {h.start for h in doc._.place_hits or []}
-        for sent in doc.sents:
-            for tok in sent:
-                if tok.lower_ == "erwartet" and any(
-                    doc[k].lower_ in ("in", "im", "nach") and k + 1 in places
-                    for k in range(sent.start, tok.i)
-                ):
-                    drafts.append(Draft(tok.i, TriggerRule("visit"), sent, "visit", status="planned"))
-        # "zu Gast in/bei/im": a visit, and a meeting with the host at a seat of government.
         seats = {h.start: h for h in doc._.place_hits or [] if h.first("SEAT")}
-        for sent in doc.sents:
-            for tok in sent:
-                if tok.lower_ == "gast" and tok.i > sent.start and doc[tok.i - 1].lower_ == "zu":
-                    drafts.append(Draft(tok.i, TriggerRule("visit"), sent, "visit"))
-                    j = tok.i + 1
-                    while j < sent.end and doc[j].lower_ in ("im", "in", "bei", "beim", "dem", "der", "den"):
+        for sent in sents:
+            for i in range(sent.start, sent.end):
+                low = lowers[i]
+                if low == "erwartet" and any(
+                    lowers[k] in ("in", "im", "nach") and k + 1 in places for k in range(sent.start, i)
+                ):
+                    # "wird heute in Kiew erwartet": an expected arrival is a planned visit.
+                    drafts.append(Draft(i, TriggerRule("visit"), sent, "visit", status="planned"))
+                elif low == "gast" and i > sent.start and lowers[i - 1] == "zu":
+                    # "zu Gast in/bei/im": a visit, and a meeting with the host at a seat of government.
+                    drafts.append(Draft(i, TriggerRule("visit"), sent, "visit"))
+                    j = i + 1
+                    while j < sent.end and lowers[j] in ("im", "in", "bei", "beim", "dem", "der", "den"):
                         j += 1
                     seat = seats.get(j)
                     if seat is not None:
@@ -205,10 +198,21 @@ class ContactTriggers:
                             jurisdiction=entry.jurisdiction,
                             sentence_start=sent.start,
                         )
-                        drafts.append(Draft(tok.i, TriggerRule("meeting"), sent, "meeting", host=host))
+                        drafts.append(Draft(i, TriggerRule("meeting"), sent, "meeting", host=host))
         drafts.sort(key=lambda d: d.trigger)
         doc._.contacts = drafts
         return doc
+
+
+def _separable_rule(lowers: list[str], i: int, end: int, particles: dict[str, TriggerRule]):
+    """ "kamen ... zusammen": the particle at the end of the clause completes the verb."""
+    j = i + 1
+    while j < end and lowers[j] not in (",", ";", ":"):
+        rule = particles.get(lowers[j])
+        if rule is not None and (j + 1 >= end or not lowers[j + 1].isalpha()):
+            return rule
+        j += 1
+    return None
 
 
 # --- participants ---------------------------------------------------------------
@@ -241,7 +245,7 @@ def segments(doc: Doc, sent: Span) -> list[Segment]:
     out: list[Segment] = []
     start = sent.start
     for i in range(sent.start, sent.end + 1):
-        if i == sent.end or doc[i].text in _SEGMENT_BREAKS:
+        if i == sent.end or text(doc, i) in _SEGMENT_BREAKS:
             if i > start:
                 out.append(Segment(start, i, _is_subordinate(doc, start, i)))
             start = i + 1
@@ -249,16 +253,16 @@ def segments(doc: Doc, sent: Span) -> list[Segment]:
 
 
 def _is_subordinate(doc: Doc, start: int, end: int) -> bool:
-    first = doc[start].lower_
+    first = lower(doc, start)
     if first in _SUBORDINATORS:
         return True
     last = end - 1
-    while last > start and not doc[last].is_alpha:
+    while last > start and not text(doc, last).isalpha():
         last -= 1
-    verb_final = doc[last].is_lower and doc[last].is_alpha
+    verb_final = is_lower_word(doc, last)
     if first in _RELATIVES:
         return verb_final
-    if first in _CLAUSE_PREPOSITIONS and start + 1 < end and doc[start + 1].lower_ in _RELATIVES:
+    if first in _CLAUSE_PREPOSITIONS and start + 1 < end and lower(doc, start + 1) in _RELATIVES:
         return verb_final
     return False
 
@@ -329,13 +333,13 @@ class ContactParticipants:
                         (m for m in eligible if dseg.start <= m.start < dseg.end and _is_subject(doc, m)),
                         None,
                     )
-                    if doc[dseg.start].lower_ in _RELATIVES or doc[dseg.start].lower_ == "wo":
+                    if lower(doc, dseg.start) in _RELATIVES or lower(doc, dseg.start) == "wo":
                         # "Selenskyj, der ... empfangen wurde", "nach Kairo, wo er ...": the noun
                         # before the clause (or the main subject for "wo") takes part.
                         head = next(
                             (m for m in reversed(eligible) if m.end in (dseg.start - 1, dseg.start)), None
                         )
-                        if doc[dseg.start].lower_ == "wo":
+                        if lower(doc, dseg.start) == "wo":
                             head = subject or main_subject
                         if head is not None and head.kind in ("person", "office", "counterpart", "pronoun"):
                             subject = head
@@ -369,7 +373,7 @@ class ContactParticipants:
                         ActorMention(
                             d.trigger,
                             d.trigger + 1,
-                            doc[d.trigger].text,
+                            text(doc, d.trigger),
                             "pronoun",
                             sentence_start=sent.start,
                             attributes={"gender": None, "zero": True},
@@ -391,33 +395,33 @@ class ContactParticipants:
         i = m.start - 1
         steps = 0
         while i >= sent.start and steps < 3:
-            low = doc[i].lower_
+            low = lower(doc, i)
             if low in _SPEECH or low in _SOURCE_PREPS:
                 return False
-            if low in _DETERMINERS or doc[i].is_lower and doc[i].is_alpha:
+            if low in _DETERMINERS or is_lower_word(doc, i):
                 i -= 1
                 steps += 1
                 continue
             break
-        if m.end < sent.end and doc[m.end].lower_ in ("zufolge", "mitteilte", "mitteilten"):
+        if m.end < sent.end and lower(doc, m.end) in ("zufolge", "mitteilte", "mitteilten"):
             return False
         if _governing_preposition(doc, m, sent) in _NON_PARTICIPANT_PREPS:
             return False  # "Vor Baerbock hatten ...", "Sanktionen gegen Russland", "über die Ukraine"
         # "Wie das russische Außenministerium mitteilte, ...": the clause names a source.
         k = m.start - 1
-        while k >= sent.start and doc[k].text not in _SEGMENT_BREAKS:
+        while k >= sent.start and text(doc, k) not in _SEGMENT_BREAKS:
             k -= 1
         clause_start = k + 1
-        if doc[clause_start].lower_ == "wie":
+        if lower(doc, clause_start) == "wie":
             j = m.end
-            while j < sent.end and doc[j].text not in _SEGMENT_BREAKS:
-                if doc[j].lower_ in _SPEECH:
+            while j < sent.end and text(doc, j) not in _SEGMENT_BREAKS:
+                if lower(doc, j) in _SPEECH:
                     return False
                 j += 1
         if m.kind == "country":
             # A bare country is an actor only as a side: "mit Russland", "zwischen Russland und der Nato".
-            prev = doc[m.start - 1].lower_ if m.start > sent.start else ""
-            prev2 = doc[m.start - 2].lower_ if m.start - 1 > sent.start else ""
+            prev = lower(doc, m.start - 1) if m.start > sent.start else ""
+            prev2 = lower(doc, m.start - 2) if m.start - 1 > sent.start else ""
             if prev in ("zwischen", "mit") or prev2 in ("zwischen", "mit"):
                 # "im Konflikt mit Russland": "mit" belongs to the noun before it, not to a contact.
                 k = m.start - 1 if prev in ("zwischen", "mit") else m.start - 2
@@ -438,7 +442,7 @@ class ContactParticipants:
         # "Besuch von X", "Xs Besuch", "sein Besuch": the traveller is named next to the noun.
         if d.rule.is_noun:
             for m in eligible:
-                if m.start in (d.trigger + 1, d.trigger + 2) and doc[d.trigger + 1].lower_ in ("von", "des"):
+                if m.start in (d.trigger + 1, d.trigger + 2) and lower(doc, d.trigger + 1) in ("von", "des"):
                     return [m]
                 if m.end == d.trigger or (m.end == d.trigger - 1 and m.attributes.get("genitive")):
                     return [m]
@@ -482,8 +486,8 @@ def _trigger_tokens(doc: Doc) -> set[int]:
 
 def _before_visit_noun(doc: Doc, m: ActorMention) -> bool:
     """ "Rubios Besuch", "die Ankunft Rubios": a genitive next to a visit noun names the traveller."""
-    after = m.end < len(doc) and doc[m.end].lower_ in _VISIT_NOUNS
-    before = m.start > 0 and doc[m.start - 1].lower_ in _VISIT_NOUNS
+    after = m.end < len(doc) and lower(doc, m.end) in _VISIT_NOUNS
+    before = m.start > 0 and lower(doc, m.start - 1) in _VISIT_NOUNS
     return after or before
 
 
@@ -517,7 +521,7 @@ def _governing_preposition(doc: Doc, m: ActorMention, sent: Span) -> str | None:
 def _has_partner(doc: Doc, d: Draft, sent: Span) -> bool:
     """ "sprechen" is a contact only with a partner ("mit Macron", "zwischen X und Y")."""
     lo = max(sent.start, d.trigger - 12)
-    words = {doc[i].lower_ for i in range(lo, min(sent.end, d.trigger + 6))}
+    words = {lower(doc, i) for i in range(lo, min(sent.end, d.trigger + 6))}
     return bool(words & {"mit", "zwischen", "miteinander", "telefonisch"})
 
 
@@ -533,17 +537,17 @@ def _possessor(doc: Doc, d: Draft) -> ActorMention | None:
         i = d.trigger - back
         if i < d.sent.start:
             return None
-        low = doc[i].lower_
+        low = lower(doc, i)
         if low in _POSSESSIVE_GENDER:
             return ActorMention(
                 i,
                 i + 1,
-                doc[i].text,
+                text(doc, i),
                 "pronoun",
                 sentence_start=d.sent.start,
                 attributes={"gender": _POSSESSIVE_GENDER[low]},
             )
-        if not (doc[i].is_lower and doc[i].is_alpha):
+        if not (is_lower_word(doc, i)):
             return None
     return None
 
@@ -570,7 +574,7 @@ def _distributive_partners(doc: Doc, d: Draft) -> list[list[ActorMention]]:
     if len(partners) < 2:
         return []
     span_words = {t.lower_ for t in doc[partners[0].start : partners[-1].end]}
-    trigger = doc[d.trigger].lower_
+    trigger = lower(doc, d.trigger)
     plural_noun = trigger.endswith(("gespräche", "gesprächen", "telefonate", "telefonaten"))
     sequential = span_words & {"anschließend", "danach", "dann", "später", "zunächst"}
     if (
@@ -591,11 +595,11 @@ _PARTNER_GLUE = frozenset(
 
 def _list_has_side(doc: Doc, m: ActorMention, sent: Span) -> bool:
     i = m.start - 1
-    while i > sent.start and doc[i].lower_ in ("und", "sowie", ",", "der", "die", "den", "dem"):
+    while i > sent.start and lower(doc, i) in ("und", "sowie", ",", "der", "die", "den", "dem"):
         i -= 1
     j = i
     while j > sent.start and j > i - 4:
-        if doc[j].lower_ in ("zwischen", "mit"):
+        if lower(doc, j) in ("zwischen", "mit"):
             return True
         j -= 1
     return False
@@ -605,10 +609,10 @@ def _after_preposition(doc: Doc, m: ActorMention) -> bool:
     i = m.start - 1
     steps = 0
     while i >= 0 and steps < 4:
-        low = doc[i].lower_
+        low = lower(doc, i)
         if low in _PREPOSITIONS:
             return True
-        if low in _DETERMINERS or (doc[i].is_lower and doc[i].is_alpha):
+        if low in _DETERMINERS or (is_lower_word(doc, i)):
             i -= 1
             steps += 1
             continue
@@ -619,9 +623,9 @@ def _after_preposition(doc: Doc, m: ActorMention) -> bool:
 def _distance(doc: Doc, m: ActorMention, d: Draft) -> int:
     dist = m.start - d.trigger if m.start > d.trigger else d.trigger - m.end + 1
     # A mention introduced by "mit" belongs to the contact word right before it.
-    if m.start > d.trigger and any(doc[k].text in _CLAUSE_BREAKS for k in range(d.trigger, m.start)):
+    if m.start > d.trigger and any(text(doc, k) in _CLAUSE_BREAKS for k in range(d.trigger, m.start)):
         dist += 6
-    if m.start < d.trigger and any(doc[k].text in _CLAUSE_BREAKS for k in range(m.end, d.trigger)):
+    if m.start < d.trigger and any(text(doc, k) in _CLAUSE_BREAKS for k in range(m.end, d.trigger)):
         dist += 6
     return dist
 
@@ -641,17 +645,17 @@ class ContactStatus:
         for d in doc._.contacts or []:
             sent = d.sent
             lo, hi = _clause_bounds(doc, d.trigger, sent)
-            words = [doc[i].lower_ for i in range(lo, hi)]
-            before = {doc[i].lower_ for i in range(lo, d.trigger)}
+            words = [lower(doc, i) for i in range(lo, hi)]
+            before = {lower(doc, i) for i in range(lo, d.trigger)}
             if any(w in _PLANNED_WORDS for w in words) or before & _PLANNED_BEFORE:
                 d.status = "planned"
-            prev = doc[d.trigger - 1].lower_ if d.trigger > sent.start else ""
-            prev2 = doc[d.trigger - 2].lower_ if d.trigger - 1 > sent.start else ""
+            prev = lower(doc, d.trigger - 1) if d.trigger > sent.start else ""
+            prev2 = lower(doc, d.trigger - 2) if d.trigger - 1 > sent.start else ""
             # "vor seinem Treffen mit ...": in a report of the trip, the meeting lies ahead.
             if d.rule.is_noun and prev2 == "vor" and prev in _POSSESSIVES:
                 d.status = "planned"
             # "planten, nach Riad zu reisen", "vereinbart, ein Treffen zu organisieren"
-            if not d.rule.is_noun and prev == "zu" and doc[d.trigger].is_lower:
+            if not d.rule.is_noun and prev == "zu" and text(doc, d.trigger).islower():
                 d.status = "planned"
             if d.rule.is_noun and any(w in ("plan", "pläne", "absicht", "einladung") for w in words):
                 d.status = "planned"
@@ -663,7 +667,7 @@ class ContactStatus:
             if _NOT_HAPPENED.search(clause_text) or _REFUSED.search(clause_text):
                 d.is_cancelled = True
             window = [
-                doc[i].lower_ for i in range(max(sent.start, d.trigger - 4), min(sent.end, d.trigger + 3))
+                lower(doc, i) for i in range(max(sent.start, d.trigger - 4), min(sent.end, d.trigger + 3))
             ]
             if any(w in _NEGATION for w in window) and "nur" not in window:
                 d.is_cancelled = True
@@ -678,10 +682,10 @@ _POSSESSIVES = frozenset("sein seine seinem seinen seiner seines ihr ihre ihrem 
 
 def _clause_bounds(doc: Doc, i: int, sent: Span) -> tuple[int, int]:
     lo = i
-    while lo > sent.start and doc[lo - 1].text not in (";", ":"):
+    while lo > sent.start and text(doc, lo - 1) not in (";", ":"):
         lo -= 1
     hi = i + 1
-    while hi < sent.end and doc[hi].text not in (",", ";", ":"):
+    while hi < sent.end and text(doc, hi) not in (",", ";", ":"):
         hi += 1
     return lo, hi
 
@@ -804,7 +808,7 @@ def _is_present_tense(doc: Doc, d: Draft) -> bool:
     if tok.lower_.startswith("ge"):
         return False  # a participle: "hat getroffen", "ist gereist"
     lo, hi = _clause_bounds(doc, d.trigger, d.sent)
-    return not any(doc[i].lower_ in _AUXILIARIES for i in range(lo, hi))
+    return not any(lower(doc, i) in _AUXILIARIES for i in range(lo, hi))
 
 
 def _close(doc: Doc, earlier: Draft, later: Draft) -> bool:
@@ -820,7 +824,7 @@ def _is_boundary_date(doc: Doc, tok: int, expr: DateExpression) -> bool:
 
     A day-level start stays: "Die G7 beraten seit Sonntag" began on Sunday.
     """
-    prev = doc[tok - 1].lower_ if tok > 0 else ""
+    prev = lower(doc, tok - 1) if tok > 0 else ""
     if prev not in ("seit", "bis", "ab", "vor", "spätestens"):
         return False
     return expr.kind not in ("weekday", "relative_day", "absolute_day")
@@ -830,7 +834,7 @@ def _als_clause_date(doc: Doc, d: Draft, found):
     """ "seit Februar 2022, als Putin mit Biden sprach": the als-clause happened at that date."""
     segs = segments(doc, d.sent)
     home = next((s for s in segs if s.start <= d.trigger < s.end), None)
-    if home is None or doc[home.start].lower_ != "als" or home.start < 2:
+    if home is None or lower(doc, home.start) != "als" or home.start < 2:
         return None
     for tok, expr in found:
         end_tok = _token_at(doc, d.sent.start_char + expr.end - 1)
@@ -857,7 +861,7 @@ def _token_at(doc: Doc, char: int) -> int:
 def _date_distance(doc: Doc, tok: int, trigger: int) -> int:
     dist = abs(tok - trigger)
     lo, hi = sorted((tok, trigger))
-    if any(doc[k].text in (";", ":") for k in range(lo, hi)):
+    if any(text(doc, k) in (";", ":") for k in range(lo, hi)):
         dist += 10
     return dist
 
@@ -881,10 +885,10 @@ class ContactLocations:
             for hit in places:
                 if not (sent.start <= hit.start < sent.end):
                     continue
-                prev = doc[hit.start - 1].lower_ if hit.start > sent.start else ""
-                prev2 = doc[hit.start - 2].lower_ if hit.start - 1 > sent.start else ""
+                prev = lower(doc, hit.start - 1) if hit.start > sent.start else ""
+                prev2 = lower(doc, hit.start - 2) if hit.start - 1 > sent.start else ""
                 entry = hit.first("PLACE")
-                adjective = doc[hit.start].text.endswith("er") and entry.place != doc[hit.start].text
+                adjective = text(doc, hit.start).endswith("er") and entry.place != text(doc, hit.start)
                 after_list = prev in ("und", ",") and any(c[0].end == hit.start - 1 for c in cands)
                 if prev in _PLACE_PREPS or prev2 in _PLACE_PREPS or adjective or after_list:
                     cands.append((hit, entry, prev))
@@ -963,7 +967,7 @@ class ContactTopics:
         return {m.lastgroup for m in self.pattern.finditer(text.lower())}
 
     def __call__(self, doc: Doc) -> Doc:
-        sents = list(doc.sents)
+        sents = sentence_spans(doc)
         starts = [s.start_char for s in sents]
         by_sentence: dict[int, set[str]] = {}
         for m in self.pattern.finditer(doc.text.lower()):

@@ -1,4 +1,4 @@
-"""Lookup lemmas with overrides where spaCy's German tables are wrong.
+"""Lookup lemmas, with overrides where spaCy's German tables are wrong.
 
 The lookup table maps some forms wrongly ("getroffen" -> "triefen"); the contact rules
 match verbs by lemma, so the forms they rely on are corrected here. The override table
@@ -7,6 +7,8 @@ is a registered function so a config can swap or extend it.
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import LEMMA, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
@@ -56,21 +58,44 @@ def lemma_overrides() -> dict[str, str]:
 
 
 @Language.factory(
-    "lemma_overrides",
+    "lookup_lemmatizer",
     default_config={"overrides": {"@misc": "contacts.lemma_overrides.v1"}},
 )
-def create_lemma_overrides(nlp: Language, name: str, overrides: dict[str, str]):
-    return LemmaOverrides(overrides)
+def create_lookup_lemmatizer(nlp: Language, name: str, overrides: dict[str, str]):
+    return LookupLemmatizer(overrides)
 
 
-class LemmaOverrides:
+class LookupLemmatizer:
+    """spaCy's German lookup table (spacy-lookups-data) with the project's corrections.
+
+    Lemmas are cached per word form and written with one array call, so the cost per
+    token is a dict probe.
+    """
+
     def __init__(self, overrides: dict[str, str]):
+        from spacy.lookups import load_lookups
+
+        self.table = load_lookups("de", ["lemma_lookup"]).get_table("lemma_lookup")
         self.overrides = {k.lower(): v for k, v in overrides.items()}
+        self._cache: dict[int, int] = {}
+
+    def lemma_of(self, text: str) -> str:
+        override = self.overrides.get(text.lower())
+        if override is not None:
+            return override
+        return self.table.get(text, text)
 
     def __call__(self, doc: Doc) -> Doc:
-        overrides = self.overrides
-        for tok in doc:
-            lemma = overrides.get(tok.lower_)
-            if lemma is not None:
-                tok.lemma_ = lemma
+        if not len(doc):
+            return doc
+        strings = doc.vocab.strings
+        cache = self._cache
+        orths = doc.to_array([ORTH]).tolist()
+        lemmas = numpy.empty((len(orths), 1), dtype="uint64")
+        for i, orth in enumerate(orths):
+            lemma = cache.get(orth)
+            if lemma is None:
+                lemma = cache[orth] = strings.add(self.lemma_of(strings[orth]))
+            lemmas[i, 0] = lemma
+        doc.from_array([LEMMA], lemmas)
         return doc

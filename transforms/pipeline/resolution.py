@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 
 from transforms.knowledge import KnowledgeBase
 from transforms.pipeline.actors import ActorMention
+from transforms.pipeline.tokens import is_lower_word, lower
 from transforms.records import Participant
 
 _DEFINITE = frozenset(
@@ -271,10 +272,10 @@ def _after_preposition_tok(doc: Doc, start: int) -> bool:
     for _ in range(4):
         if i < 0:
             return False
-        low = doc[i].lower_
+        low = lower(doc, i)
         if low in _PREPOSITIONS:
             return True
-        if not (doc[i].is_lower and doc[i].is_alpha):
+        if not (is_lower_word(doc, i)):
             return False
         i -= 1
     return False
@@ -297,10 +298,10 @@ def _is_definite(doc: Doc, d) -> bool:
     i = d.trigger - 1
     steps = 0
     while i >= d.sent.start and steps < 3:
-        low = doc[i].lower_
+        low = lower(doc, i)
         if low in _DEFINITE:
             return True
-        if doc[i].is_lower and doc[i].is_alpha:
+        if is_lower_word(doc, i):
             i -= 1
             steps += 1
             continue

@@ -8,8 +8,12 @@ stop), and a full stop glued to the next word, which the tokenizer fix splits of
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from transforms.pipeline.tokens import token_table
 
 _ENDS = frozenset({".", "!", "?", "…"})
 _CLOSERS = frozenset({'"', "“", "”", "'", "’", "«", "»", ")", "]"})
@@ -25,21 +29,22 @@ class GermanNewsSentencizer:
         n = len(doc)
         if n == 0:
             return doc
-        starts = [False] * n
-        starts[0] = True
-        for i, tok in enumerate(doc):
-            text = tok.text
+        table = token_table(doc)
+        texts, spaces = table.texts, table.spaces
+        starts = numpy.full((n, 1), -1, dtype="int32")
+        starts[0, 0] = 1
+        for i, text in enumerate(texts):
             if text in _ENDS:
                 # Only a quote or bracket glued to the full stop closes this sentence; after
                 # a space, '"Wir wollen ..."' opens the next one.
                 j = i + 1
-                while j < n and doc[j].text in _CLOSERS and doc[j - 1].whitespace_ == "":
+                while j < n and texts[j] in _CLOSERS and not spaces[j - 1]:
                     j += 1
                 if j < n:
-                    starts[j] = True
-            elif tok.is_space and "\n" in text and i + 1 < n:
+                    starts[j, 0] = 1
+            elif "\n" in text and i + 1 < n and not text.strip():
                 # Headlines, bullets and datelines end at the line break.
-                starts[i + 1] = True
-        for i in range(1, n):
-            doc[i].is_sent_start = starts[i]
+                starts[i + 1, 0] = 1
+        # One array write: setting is_sent_start token by token costs microseconds each.
+        doc.from_array([SENT_START], starts.astype("uint64"))
         return doc
