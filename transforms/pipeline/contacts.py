@@ -130,7 +130,7 @@ _TOPIC_CUES = re.compile(
     re.I,
 )
 # "aus Polen" names an origin, not where a contact took place.
-_PLACE_PREPS = frozenset({"in", "nach", "im", "am", "auf"})
+_PLACE_PREPS = frozenset({"in", "nach", "im", "ins", "am", "auf"})
 
 
 def _sentence_tokens(doc: Doc) -> list[Span]:
@@ -247,13 +247,19 @@ def segments(doc: Doc, sent: Span) -> list[Segment]:
     for i in range(sent.start, sent.end + 1):
         if i == sent.end or text(doc, i) in _SEGMENT_BREAKS:
             if i > start:
-                out.append(Segment(start, i, _is_subordinate(doc, start, i)))
+                out.append(
+                    Segment(
+                        start, i, _is_subordinate(doc, start, i, sent.end if start == sent.start else None)
+                    )
+                )
             start = i + 1
     return out or [Segment(sent.start, sent.end, False)]
 
 
-def _is_subordinate(doc: Doc, start: int, end: int) -> bool:
+def _is_subordinate(doc: Doc, start: int, end: int, sent_end: int | None = None) -> bool:
     first = lower(doc, start)
+    if sent_end is not None and end >= sent_end and first in ("als", "wie"):
+        return False  # "Als erster Regierungschef ... ist Scholz gereist": a comparison
     if first in _SUBORDINATORS:
         return True
     last = end - 1
@@ -514,8 +520,15 @@ def _governing_preposition(doc: Doc, m: ActorMention, sent: Span) -> str | None:
         ):
             i -= 1
             continue
-        return low
+        # Only a preposition governs; an adverb ("traf zunächst Lawrow") or a verb does not.
+        return low if low in _ALL_PREPOSITIONS else None
     return None
+
+
+_ALL_PREPOSITIONS = frozenset(
+    """mit von vom zu zum zur bei beim gegen für an am über vor nach seit neben außer ohne trotz wegen
+    gegenüber angesichts hinsichtlich zwischen in im ins aus auf unter durch um laut""".split()
+)
 
 
 def _has_partner(doc: Doc, d: Draft, sent: Span) -> bool:
@@ -577,6 +590,10 @@ def _distributive_partners(doc: Doc, d: Draft) -> list[list[ActorMention]]:
     trigger = lower(doc, d.trigger)
     plural_noun = trigger.endswith(("gespräche", "gesprächen", "telefonate", "telefonaten"))
     sequential = span_words & {"anschließend", "danach", "dann", "später", "zunächst"}
+    if _same_country(partners) and d.contact_type in ("meeting", "phone_call"):
+        # "traf Xi Jinping und Li Keqiang", "mit Scholz und Baerbock": a visitor meets the
+        # officials of one government one by one.
+        return [[p] for p in partners]
     if (
         "sowohl" in {t.lower_ for t in doc[d.sent.start : partners[0].start]}
         or "mit" in span_words
@@ -586,6 +603,16 @@ def _distributive_partners(doc: Doc, d: Draft) -> list[list[ActorMention]]:
     if sequential:
         return [[p] for p in partners]
     return []
+
+
+def _same_country(partners: list[ActorMention]) -> bool:
+    countries = {p.country for p in partners}
+    return (
+        len(partners) >= 2
+        and len(countries) == 1
+        and None not in countries
+        and all(p.kind in ("person", "office") and not p.countries for p in partners)
+    )
 
 
 _PARTNER_GLUE = frozenset(

@@ -254,16 +254,21 @@ class ActorResolver:
         return None
 
     def _last_person_with_role(self, m: ActorMention, role: str, when: date | None) -> str | None:
+        """ "die Außenministerin", "der Kanzler" repeated: the last one named (or described with
+        a country) in that office earlier in the article."""
         for o in reversed([o for o in self.mentions if o.end <= m.start]):
-            if o.kind != "person" or not o.person_id:
-                continue
-            if o.role == role or self.person_role(o.person_id, when) == role:
-                return o.person_id
+            if o.kind == "person" and o.person_id:
+                if o.role == role or self.person_role(o.person_id, when) == role:
+                    return o.person_id
+            elif o.kind == "office" and o.role == role and (o.jurisdiction or o.country):
+                resolved = self.office(role, o.jurisdiction or o.country, o.text, when)
+                if resolved is not None and resolved.actor_kind == "person":
+                    return resolved.actor_id
         return None
 
 
 _PREPOSITIONS = frozenset(
-    {"mit", "von", "vom", "zu", "zum", "zur", "bei", "beim", "gegen", "für", "an", "über"}
+    """mit von vom zu zum zur bei beim gegen für an über vor nach seit neben ohne wegen unter""".split()
 )
 
 
@@ -331,7 +336,12 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
             else:
                 references.append(d)
             continue
-        complete = n >= 2 or (d.contact_type == "multilateral" and n >= 1)
+        kinds = {p.actor_kind for p in d.participants}
+        if d.contact_type == "multilateral":
+            # A multilateral meeting is one of a group or organization (or of three or more).
+            complete = bool(kinds & {"organization", "group"}) or n >= 3
+        else:
+            complete = n >= 2
         if d.rule.is_noun and _is_definite(doc, d) and n < 2:
             references.append(d)
         elif complete:
