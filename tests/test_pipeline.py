@@ -263,3 +263,28 @@ def test_records_keep_evidence_with_offsets_into_the_article(nlp):
 def test_publication_date_reaches_the_resolver(nlp):
     doc = run(nlp, "Er reiste gestern nach Paris.", PublicationDate(date(2024, 1, 10), "day"))
     assert doc._.publication.value == date(2024, 1, 10)
+
+
+def test_group_anaphor_points_back_to_the_contact_of_that_size(nlp):
+    text = (
+        "Präsident Joe Biden hat am Dienstag mit Präsident Emmanuel Macron gesprochen. "
+        "Am Freitag wollen die beiden Präsidenten erneut miteinander telefonieren."
+    )
+    recs = records(nlp, text, "2023-05-10")
+    planned = next(r for r in recs if r["status"] == "planned")
+    assert planned["type"] == "phone_call"
+    assert planned["participants"] == ["Emmanuel Macron", "Joe Biden"]
+    assert planned["date"] == "2023-05-12"
+
+
+def test_officials_of_one_government_are_met_one_by_one(nlp):
+    recs = records(nlp, "In Peking traf Scholz am Freitag Xi Jinping und Li Qiang.", "2024-04-20")
+    pairs = sorted(tuple(r["participants"]) for r in recs if r["type"] == "meeting")
+    assert pairs == [("Li Qiang", "Olaf Scholz"), ("Olaf Scholz", "Xi Jinping")]
+
+
+def test_ongoing_summit_is_dated_by_its_first_day(nlp):
+    text = "In Brüssel beraten die Staats- und Regierungschefs der NATO seit Mittwoch."
+    recs = records(nlp, text, "2024-07-12")
+    assert recs[0]["type"] == "multilateral" and "org@NATO" in recs[0]["participants"]
+    assert recs[0]["date"] == "2024-07-10"

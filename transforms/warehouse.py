@@ -137,12 +137,54 @@ def create_table_sql(name: str) -> str:
     return f"CREATE TABLE IF NOT EXISTS {qualified(name)} (\n    " + ",\n    ".join(columns) + "\n)"
 
 
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create schema ``raw`` and every raw table that does not exist yet."""
+class WarehouseSchemaError(RuntimeError):
+    """A raw table in the file does not match the layout the code expects."""
+
+
+# Tables that a run rebuilds from scratch anyway (rejections, knowledge base) or that
+# can be re-extracted from raw.articles; raw.articles itself may hold articles whose
+# inbox file is gone, so it is never dropped automatically.
+_REBUILDABLE = frozenset(TABLES) - {"articles"}
+
+
+def _layout(con: duckdb.DuckDBPyConnection, name: str) -> list[tuple[str, str]]:
+    return [
+        (column, data_type)
+        for column, data_type in con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+            [RAW_SCHEMA, name],
+        ).fetchall()
+    ]
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Create schema ``raw`` and its tables; rebuild derived tables whose layout changed.
+
+    When the frame schemas in ``transforms.records`` change, an existing warehouse has
+    the old layout. Derived tables are dropped and recreated (emptying an extraction
+    table also forgets the extraction state, so the next run re-extracts every article);
+    a changed ``raw.articles`` is an error that names both layouts. Returns the names of
+    the rebuilt tables.
+    """
+    rebuilt: list[str] = []
     with transaction(con):
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(RAW_SCHEMA)}")
-        for name in TABLES:
+        for name, table in TABLES.items():
+            existing = _layout(con, name)
+            expected = [(col, duckdb_type(dtype)) for col, dtype in table.schema.items()]
+            if existing and existing != expected:
+                if name not in _REBUILDABLE:
+                    raise WarehouseSchemaError(
+                        f"raw.{name} has columns {existing}, the code expects {expected}; "
+                        "migrate the table or delete the warehouse file and run again"
+                    )
+                con.execute(f"DROP TABLE {qualified(name)}")
+                rebuilt.append(name)
             con.execute(create_table_sql(name))
+        if set(rebuilt) & set(EXTRACTION_TABLES) and "extraction_state" not in rebuilt:
+            con.execute(f"DELETE FROM {qualified('extraction_state')}")
+    return rebuilt
 
 
 @contextmanager

@@ -205,7 +205,7 @@ class ActorMention:
     start: int
     end: int
     text: str
-    kind: str  # person office counterpart country side organization speaker pronoun
+    kind: str  # person office counterpart country side organization speaker pronoun group
     person_id: str | None = None
     role: str | None = None
     country: str | None = None
@@ -228,6 +228,7 @@ class ActorMention:
             "organization": "ORG",
             "speaker": "SPEAKER",
             "pronoun": "PRONOUN",
+            "group": "GROUP_REFERENCE",
         }[self.kind]
 
 
@@ -327,6 +328,7 @@ class ActorRecognizer:
                     attributes={"gender": gender},
                 )
             )
+        mentions = _with_group_anaphors(doc, mentions, sent_starts)
         mentions.sort(key=lambda m: m.start)
         doc._.actor_mentions = mentions
         doc._.place_hits = places
@@ -571,6 +573,82 @@ class ActorRecognizer:
                     attributes={"discovered": True},
                 )
             )
+
+
+_GROUP_NUMBERS = {
+    "beiden": 2,
+    "beide": 2,
+    "zwei": 2,
+    "drei": 3,
+    "vier": 4,
+    "fünf": 5,
+    "sechs": 6,
+    "sieben": 7,
+}
+# Nouns for a group of the people or sides just reported ("die beiden Präsidenten").
+_GROUP_NOUNS = frozenset(
+    """Präsidenten Politiker Minister Außenminister Chefdiplomaten Staatschefs Regierungschefs
+    Spitzenpolitiker Europäer Gäste Gästen Amtskollegen Kollegen""".split()
+)
+
+
+# What a group noun says about its members' office: "die beiden Minister" are ministers.
+_MINISTERS = ("foreign_minister", "defence_minister")
+_LEADERS = ("head_of_state", "head_of_government")
+_GROUP_ROLES = {
+    "Präsidenten": ("head_of_state",),
+    "Minister": _MINISTERS,
+    "Außenminister": ("foreign_minister",),
+    "Chefdiplomaten": ("foreign_minister",),
+    "Staatschefs": _LEADERS,
+    "Regierungschefs": _LEADERS,
+}
+
+
+def _with_group_anaphors(
+    doc: Doc, mentions: list[ActorMention], sent_starts: list[int]
+) -> list[ActorMention]:
+    """ "die beiden Präsidenten", "beide Seiten", "die vier Europäer", "die Gäste": a group
+    mentioned before, resolved later against the contacts already reported."""
+    texts, lowers = token_table(doc).texts, token_table(doc).lowers
+    groups: list[ActorMention] = []
+    n = len(texts)
+    for i, low in enumerate(lowers):
+        count = _GROUP_NUMBERS.get(low)
+        noun_at = i + 1
+        if (
+            count is None
+            and texts[i] in ("Gäste", "Gästen")
+            and i > 0
+            and lowers[i - 1] in ("die", "den", "der")
+        ):
+            count, noun_at = None, i
+        elif count is None:
+            continue
+        # Only a group named by a noun for people: "beide Seiten" and a bare "beide" are too
+        # loose to point at one earlier contact.
+        if noun_at >= n or texts[noun_at] not in _GROUP_NOUNS:
+            continue
+        start = i - 1 if i > 0 and lowers[i - 1] in ("die", "der", "den") else i
+        end = noun_at + 1
+        groups.append(
+            ActorMention(
+                start,
+                end,
+                doc[start:end].text,
+                "group",
+                sentence_start=sent_starts[start],
+                attributes={
+                    "count": count,
+                    "guests": texts[noun_at] in ("Gäste", "Gästen"),
+                    "roles": _GROUP_ROLES.get(texts[noun_at]),
+                },
+            )
+        )
+    if not groups:
+        return mentions
+    covered = {i for g in groups for i in range(g.start, g.end)}
+    return [m for m in mentions if m.start not in covered] + groups
 
 
 def _skip(doc: Doc, i: int, words: frozenset[str]) -> int:

@@ -311,7 +311,7 @@ class ContactParticipants:
                 (
                     m
                     for m in eligible
-                    if not segs[seg_of.get(m.start, 0)].is_subordinate and _is_subject(doc, m)
+                    if not segs[seg_of.get(m.start, 0)].is_subordinate and _is_subject(doc, m, eligible)
                 ),
                 None,
             )
@@ -336,7 +336,11 @@ class ContactParticipants:
                 dseg = segs[seg_of.get(d.trigger, 0)]
                 if dseg.is_subordinate:
                     subject = next(
-                        (m for m in eligible if dseg.start <= m.start < dseg.end and _is_subject(doc, m)),
+                        (
+                            m
+                            for m in eligible
+                            if dseg.start <= m.start < dseg.end and _is_subject(doc, m, eligible)
+                        ),
                         None,
                     )
                     if lower(doc, dseg.start) in _RELATIVES or lower(doc, dseg.start) == "wo":
@@ -385,7 +389,7 @@ class ContactParticipants:
                             attributes={"gender": None, "zero": True},
                         ),
                     )
-                d.partner_groups = _distributive_partners(doc, d)
+                d.partner_groups = _distributive_partners(doc, d, subject)
             kept.extend(sent_drafts)
         kept.sort(key=lambda d: d.trigger)
         doc._.contacts = kept
@@ -538,8 +542,22 @@ def _has_partner(doc: Doc, d: Draft, sent: Span) -> bool:
     return bool(words & {"mit", "zwischen", "miteinander", "telefonisch"})
 
 
-def _is_subject(doc: Doc, m: ActorMention) -> bool:
-    return not _after_preposition(doc, m) and not m.attributes.get("genitive")
+def _is_subject(doc: Doc, m: ActorMention, mentions: list[ActorMention] = ()) -> bool:
+    """Not inside a prepositional or genitive phrase, nor coordinated with one
+    ("mit Kanzler Scholz und Außenministerin Baerbock": both depend on "mit")."""
+    if _after_preposition(doc, m) or m.attributes.get("genitive"):
+        return False
+    before = [o for o in mentions if o.end <= m.start]
+    if before:
+        previous = before[-1]
+        between = {lower(doc, i) for i in range(previous.end, m.start)}
+        if (
+            between
+            and between <= {"und", "sowie", ",", "der", "die", "dem", "den"}
+            and between & {"und", "sowie"}
+        ):
+            return _is_subject(doc, previous, mentions)
+    return True
 
 
 def _possessor(doc: Doc, d: Draft) -> ActorMention | None:
@@ -571,9 +589,10 @@ _POSSESSIVE_GENDER = {
 }
 
 
-def _distributive_partners(doc: Doc, d: Draft) -> list[list[ActorMention]]:
+def _distributive_partners(doc: Doc, d: Draft, subject: ActorMention | None) -> list[list[ActorMention]]:
     """ "sowohl mit Merz als auch mit Scholz", "Gespräche mit A und B": one contact per partner."""
-    ordered = sorted(d.mentions, key=lambda m: m.start)
+    # The subject can follow the verb ("traf Scholz am Freitag Xi und Li"): never a partner.
+    ordered = sorted((m for m in d.mentions if m is not subject), key=lambda m: m.start)
     partners: list[ActorMention] = []
     for m in ordered:
         gov = _governing_preposition(doc, m, d.sent)

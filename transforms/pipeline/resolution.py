@@ -286,10 +286,28 @@ def _after_preposition_tok(doc: Doc, start: int) -> bool:
     return False
 
 
-def _participants(resolver: ActorResolver, mentions, when: date | None) -> list[Participant]:
+def _group_members(m: ActorMention, history: list[tuple[str, list[Participant]]]) -> list[Participant]:
+    """The contact a group anaphor points back to: the last one of that size (or, for
+    "die Gäste", the travellers of the last visit)."""
+    count = m.attributes.get("count")
+    for contact_type, participants in reversed(history):
+        if m.attributes.get("guests"):
+            if contact_type == "visit":
+                return participants
+            continue
+        roles = m.attributes.get("roles")
+        if roles and not all(p.role in roles for p in participants):
+            continue
+        if count is None or len(participants) == count:
+            return participants
+    return []
+
+
+def _participants(resolver: ActorResolver, mentions, when: date | None, history=()) -> list[Participant]:
     out: dict[str, Participant] = {}
     for m in mentions:
-        for p in resolver.resolve(m, mentions, when):
+        found = _group_members(m, list(history)) if m.kind == "group" else resolver.resolve(m, mentions, when)
+        for p in found:
             out.setdefault(p.actor_id, p)
     # A country's side adds nothing when a person of that country takes part already
     # ("Baerbock ... mit der US-Regierung" next to Rubio).
@@ -316,9 +334,12 @@ def _is_definite(doc: Doc, d) -> bool:
 
 def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> list:
     drafts = _expand_partners(drafts)
+    history: list[tuple[str, list[Participant]]] = []
     for d in drafts:
         when = d.date.value if d.date is not None and d.date.precision == "day" else None
-        d.participants = _participants(resolver, d.mentions, when)
+        d.participants = _participants(resolver, d.mentions, when, history)
+        if len(d.participants) >= 2 or (d.contact_type == "visit" and d.participants):
+            history.append((d.contact_type, d.participants))
         kinds = {p.actor_kind for p in d.participants}
         if d.contact_type in ("meeting", "negotiation") and kinds & {"organization", "group"}:
             d.contact_type = "multilateral"
