@@ -396,10 +396,12 @@ _INVASION = date(2022, 2, 24)
 
 
 def _date_aware_topics(topics: set[str], when) -> set[str]:
-    if "ukraine_war" in topics and when is not None:
-        day = when.value if hasattr(when, "value") else when
-        if day < _INVASION:
-            return (topics - {"ukraine_war"}) | {"european_security", "russia_relations"}
+    if when is None:
+        return topics
+    day = when.value if hasattr(when, "value") else when
+    if day < _INVASION and topics & {"ukraine_war", "european_security"}:
+        # The security crisis of 2021/22 was one with Russia.
+        return (topics - {"ukraine_war"}) | {"european_security", "russia_relations"}
     return topics
 
 
