@@ -25,7 +25,9 @@ ARTICLE_SUFFIXES = (".txt",)
 # The marker may be preceded by whitespace (some exports start with a blank) and be
 # followed either by a newline or, inline, by the first sentence.
 _MARKER = re.compile(r"\A\s*date[ \t]+(\S+)[ \t]*(?:\r?\n)?[ \t]*")
-_LOOKS_LIKE_DATE = re.compile(r"\d{4}-\d{1,2}(?:-\d{1,2})?\Z")
+# Anything date-like after "date" is meant as a marker: a malformed one ("date 2025",
+# "date 2025-13") is rejected with its reason rather than read as text.
+_LOOKS_LIKE_DATE = re.compile(r"\d{4}(?:-\d{1,2}){0,2}\Z")
 
 
 class ArticleError(ValueError):

@@ -1,0 +1,41 @@
+"""Environment variables of the pipeline, with their defaults.
+
+Read when called (at run time), never at import, so a changed environment takes effect
+on the next run without reloading the code location.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+DEFAULT_INBOX = REPO_ROOT / "data" / "samples" / "articles"
+DEFAULT_WAREHOUSE = REPO_ROOT / "warehouse" / "contacts.duckdb"
+DEFAULT_DAGSTER_HOME = REPO_ROOT / ".dagster_home"
+
+INBOX_ENV = "CONTACTS_INBOX"
+WAREHOUSE_ENV = "CONTACTS_WAREHOUSE"
+SPACY_BASE_ENV = "CONTACTS_SPACY_BASE"
+
+
+def _env(name: str) -> str | None:
+    # An empty value counts as unset, so `CONTACTS_X= make run` falls back to the default.
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def inbox_dir() -> Path:
+    """Folder with the article .txt files: $CONTACTS_INBOX or the bundled samples."""
+    return Path(_env(INBOX_ENV) or DEFAULT_INBOX).expanduser().resolve()
+
+
+def warehouse_path() -> Path:
+    """The DuckDB file: $CONTACTS_WAREHOUSE or <repo>/warehouse/contacts.duckdb."""
+    return Path(_env(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE).expanduser().resolve()
+
+
+def spacy_base() -> str | None:
+    """Name or path of a spaCy pipeline to build on; None means a blank German pipeline."""
+    return _env(SPACY_BASE_ENV)
