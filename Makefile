@@ -14,13 +14,14 @@ UV = $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 # untracked. Tests use throwaway instances instead.
 run dev: export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: help install run test dev lint
+.PHONY: help install run test dev lint eval
 
 help:
 	@echo "make run      materialize everything on data/samples/articles into warehouse/contacts.duckdb"
 	@echo "make test     run the test suite"
 	@echo "make dev      Dagster UI on http://127.0.0.1:3000"
 	@echo "make lint     ruff check, ruff format --check, sqlfluff lint"
+	@echo "make eval     score the extraction on the sample gold and ../shared/eval"
 	@echo "make install  bootstrap uv if needed and sync .venv from uv.lock"
 
 install:
@@ -45,3 +46,15 @@ lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/sqlfluff lint dbt_project/models
+
+# Extraction quality: the annotated sample (project scorer) and, when ../shared is beside
+# the project, the shared seeds with the official scorer.
+SHARED_EVAL := ../shared/eval
+eval: install
+	@mkdir -p .eval
+	$(VENV_PY) -m transforms.extract data/samples/articles -o .eval/sample.jsonl
+	$(VENV_PY) -m transforms.evaluation data/samples/gold.jsonl .eval/sample.jsonl --docs data/samples/articles
+	@if [ -d $(SHARED_EVAL)/seeds ]; then \
+		$(VENV_PY) -m transforms.extract $(SHARED_EVAL)/seeds -o .eval/seeds.jsonl && \
+		$(VENV_PY) $(SHARED_EVAL)/score.py $(SHARED_EVAL)/seeds-gold.jsonl .eval/seeds.jsonl --docs $(SHARED_EVAL)/seeds; \
+	else echo "$(SHARED_EVAL) not present: the seeds are not scored"; fi
