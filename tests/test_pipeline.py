@@ -288,3 +288,24 @@ def test_ongoing_summit_is_dated_by_its_first_day(nlp):
     recs = records(nlp, text, "2024-07-12")
     assert recs[0]["type"] == "multilateral" and "org@NATO" in recs[0]["participants"]
     assert recs[0]["date"] == "2024-07-10"
+
+
+def test_postponed_trip_takes_its_new_date(nlp):
+    text = "Merz verschob eine für Mittwoch geplante Reise nach Rom auf den 12. Juni."
+    recs = records(nlp, text, "2025-05-30")
+    visit = next(r for r in recs if r["type"] == "visit")
+    assert visit["status"] == "planned" and visit["date"] == "2025-06-12"
+
+
+def test_reported_intention_is_planned_and_purpose_clause_is_not(nlp):
+    planned = records(nlp, "Trump sagte, er werde noch in dieser Woche mit Putin telefonieren.", "2025-03-11")
+    assert planned[0]["status"] == "planned"
+    happened = records(
+        nlp, "Trump unterbrach am Montag die Sitzung, um mit Putin zu telefonieren.", "2025-08-20"
+    )
+    assert happened[0]["status"] == "occurred"
+
+
+def test_no_date_yet_is_planned_not_cancelled(nlp):
+    recs = records(nlp, "Für ein Gipfeltreffen von Trump und Putin gibt es noch keinen Termin.", "2025-02-20")
+    assert recs and recs[0]["status"] == "planned" and recs[0]["date"] is None

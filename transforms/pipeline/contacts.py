@@ -46,6 +46,7 @@ class Draft:
     topics: set[str] = field(default_factory=set)
     partner_groups: list = field(default_factory=list)  # distributive "mit A als auch mit B"
     host: ActorMention | None = None  # the head of a seat of government visited
+    is_postponed: bool = False
 
 
 _DETERMINERS = frozenset(
@@ -105,10 +106,12 @@ _PREPOSITIONS = frozenset(
 )
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "–", "—", "(", ")", "„", "“", '"'})
 _PLANNED_WORDS = frozenset(
-    """wird werden würde würden soll sollen sollte sollten will wollen wollte wollten plant planen
-    plante planten geplant beabsichtigt beabsichtigen vorgesehen angekündigt erwartet erwarten
-    voraussichtlich könnte könnten möchte möchten kommende kommenden kommender nächste nächsten
-    nächster morgen übermorgen künftig bevorstehende bevorstehenden anstehende anstehenden""".split()
+    """wird werden würde würden werde soll sollen sollte sollten solle will wollen wollte wollten wolle
+    plant planen plante planten geplant geplante geplanten geplanter beabsichtigt beabsichtigen
+    vorgesehen vorgesehene vorgesehenen angekündigt angekündigte angekündigten erwartet erwarten
+    erwartete erwarteten voraussichtlich könnte könnten könne möchte möchten kommende kommenden
+    kommender nächste nächsten nächster morgen übermorgen künftig bevorstehende bevorstehenden
+    anstehende anstehenden bereit""".split()
 )
 # Cues that make planned only what follows them: "vereinbarten, sich zu treffen".
 _PLANNED_BEFORE = frozenset("""vereinbart vereinbarten verabredet verabredeten eingeladen einladen""".split())
@@ -692,22 +695,38 @@ class ContactStatus:
             sent = d.sent
             lo, hi = _clause_bounds(doc, d.trigger, sent)
             words = [lower(doc, i) for i in range(lo, hi)]
+            word_set = set(words)
             before = {lower(doc, i) for i in range(lo, d.trigger)}
-            if any(w in _PLANNED_WORDS for w in words) or before & _PLANNED_BEFORE:
-                d.status = "planned"
             prev = lower(doc, d.trigger - 1) if d.trigger > sent.start else ""
             prev2 = lower(doc, d.trigger - 2) if d.trigger - 1 > sent.start else ""
+            in_purpose_clause = lower(doc, _segment_start(doc, d)) == "um"
+            if word_set & _PLANNED_WORDS or before & _PLANNED_BEFORE:
+                d.status = "planned"
             # "vor seinem Treffen mit ...": in a report of the trip, the meeting lies ahead.
             if d.rule.is_noun and prev2 == "vor" and prev in _POSSESSIVES:
                 d.status = "planned"
-            # "planten, nach Riad zu reisen", "vereinbart, ein Treffen zu organisieren"
-            if not d.rule.is_noun and prev == "zu" and text(doc, d.trigger).islower():
+            # "planten, nach Riad zu reisen", "sei bereit, Putin zu treffen"; but "unterbrach die
+            # Beratungen, um mit Putin zu telefonieren" happened: a purpose clause follows its
+            # main clause.
+            if (
+                not d.rule.is_noun
+                and prev == "zu"
+                and text(doc, d.trigger).islower()
+                and not in_purpose_clause
+            ):
                 d.status = "planned"
-            if d.rule.is_noun and any(w in ("plan", "pläne", "absicht", "einladung") for w in words):
+            if d.rule.is_noun and word_set & _PLANNED_NOUNS:
                 d.status = "planned"
-            if "geplant" in words or "vorgesehen" in words:
+            if _NO_DATE_YET.search(doc[lo:hi].text):
+                # "gebe es noch keinen Termin": announced, not cancelled.
                 d.status = "planned"
-            if any(w in _CANCEL_WORDS for w in words):
+                continue
+            if word_set & _POSTPONED:
+                # "verschob ... auf den 10. März": planned, dated by the new date if one is given.
+                d.status = "planned"
+                d.is_postponed = True
+                continue
+            if word_set & _CANCEL_WORDS:
                 d.is_cancelled = True
             clause_text = doc[lo:hi].text
             if _NOT_HAPPENED.search(clause_text) or _REFUSED.search(clause_text):
@@ -721,6 +740,22 @@ class ContactStatus:
             if aspiration and sent.start_char + aspiration.start() < doc[d.trigger].idx:
                 d.is_cancelled = True
         return doc
+
+
+def _segment_start(doc: Doc, d: Draft) -> int:
+    i = d.trigger
+    while i > d.sent.start and text(doc, i - 1) not in _SEGMENT_BREAKS:
+        i -= 1
+    return i
+
+
+_PLANNED_NOUNS = frozenset(
+    """plan pläne absicht einladung vorbereitung vorbereitungen termin pläne""".split()
+)
+_POSTPONED = frozenset("""verschoben verschob verschiebt verschieben vertagt vertagte""".split())
+_NO_DATE_YET = re.compile(
+    r"\b(kein(en)? (termin|datum)|(termin|datum) [^,;]{0,30}noch nicht|noch nicht fest)", re.I
+)
 
 
 _POSSESSIVES = frozenset("sein seine seinem seinen seiner seines ihr ihre ihrem ihren ihrer ihres".split())
@@ -776,6 +811,10 @@ class ContactDates:
             when_clause = _als_clause_date(doc, d, found[d.sent.start])
             if when_clause is not None:
                 exprs = [when_clause]
+            if d.is_postponed:
+                # Only the new date counts ("verschob ... auf den 10. März"); without one the
+                # contact is planned with no date.
+                exprs = [te for te in exprs if te[0] > 0 and lower(doc, te[0] - 1) == "auf"]
             forward = d.status == "planned" or _is_present_tense(doc, d)
             end = None
             if exprs:
@@ -807,8 +846,12 @@ class ContactDates:
                 and publication is not None
                 and d.status == "occurred"
             ):
-                # Reported as news without a time: the publication month (SCHEMA convention).
-                d.date = ResolvedDate(publication.value.replace(day=1), "month")
+                if publication.precision == "day" and _is_present_perfect(doc, d):
+                    # "ist in Moskau gelandet", "hat mit Macron telefoniert": news of the day.
+                    d.date = ResolvedDate(publication.value, "day")
+                else:
+                    # Reported without a time: the publication month (SCHEMA convention).
+                    d.date = ResolvedDate(publication.value.replace(day=1), "month")
             if d.date is not None and d.date.precision == "day":
                 # "zwei Tage nach den Genfer Gesprächen" counts from the last day of those talks.
                 anchor = (
@@ -844,8 +887,28 @@ _AUXILIARIES = frozenset(
 )
 
 
+_PRESENT_AUXILIARIES = frozenset({"hat", "haben", "ist", "sind"})
+_PAST_AUXILIARIES = frozenset({"hatte", "hatten", "war", "waren", "wurde", "wurden"})
+
+
+def _is_present_perfect(doc: Doc, d: Draft) -> bool:
+    """ "hat ... telefoniert", "ist ... gelandet", "ist das Gespräch beendet": just happened."""
+    lo, hi = _clause_bounds(doc, d.trigger, d.sent)
+    words = {lower(doc, i) for i in range(lo, hi)}
+    return bool(words & _PRESENT_AUXILIARIES) and not words & _PAST_AUXILIARIES
+
+
+# Present-tense verbs that put a dated contact ahead: "Am Mittwoch folgt das Treffen",
+# "am Abend beginnt ein Treffen der NATO-Außenminister".
+_PRESENT_CUES = frozenset("""folgt folgen beginnt beginnen findet finden steht stehen""".split())
+
+
 def _is_present_tense(doc: Doc, d: Draft) -> bool:
     """ "Baerbock reist am Montag nach Kiew": the German present announces what is ahead."""
+    lo, hi = _clause_bounds(doc, d.trigger, d.sent)
+    words = {lower(doc, i) for i in range(lo, hi)}
+    if words & _PRESENT_CUES and not words & (_PAST_AUXILIARIES | _PRESENT_AUXILIARIES):
+        return True
     tok = doc[d.trigger]
     # Present 3rd person ends in -t ("reist", "trifft", "empfängt"); strong past forms
     # ("traf", "empfing") and weak ones ("reiste") do not pass.
