@@ -93,6 +93,20 @@ _POSSESSIVE = frozenset(
     ]
 )
 _PRONOUNS = {"er": "m", "ihn": "m", "ihm": "m", "sie": "f"}
+# Words after "sie" that say nothing about number: "wo sie den Minister traf", "sie ihren".
+_NOT_VERBS = frozenset(
+    """den dem der die das des ein einen einem einer eines ihren ihrem ihre ihrer ihres seinen seinem
+    unseren diesen diesem jenen allen anderen beiden""".split()
+)
+
+
+def _plural_sie(lowers: list[str], i: int) -> bool:
+    """ "sie" is plural when a finite verb in -en stands right before or after it."""
+    before = lowers[i - 1] if i > 0 else ""
+    after = lowers[i + 1] if i + 1 < len(lowers) else ""
+    return any(w.endswith("en") and w.isalpha() and w not in _NOT_VERBS for w in (before, after))
+
+
 _LIST_GLUE = frozenset({",", "und", "sowie", "der", "des"})
 # Capitalized words that can follow an office term but are not names.
 _NOT_NAMES = frozenset(
@@ -315,9 +329,20 @@ class ActorRecognizer:
             gender = _PRONOUNS.get(low)
             if gender is None:
                 continue
-            if gender == "f" and i + 1 < len(lowers) and lowers[i + 1].endswith("en"):
-                continue  # "sie haben/wollen": plural
             tok = doc[i]
+            if gender == "f" and _plural_sie(lowers, i):
+                # "Dort trafen sie Selenskyj", "sie haben ...": the group just reported.
+                mentions.append(
+                    ActorMention(
+                        tok.i,
+                        tok.i + 1,
+                        tok.text,
+                        "group",
+                        sentence_start=sent_starts[tok.i],
+                        attributes={"count": None, "min_count": 2},
+                    )
+                )
+                continue
             mentions.append(
                 ActorMention(
                     tok.i,
@@ -325,7 +350,7 @@ class ActorRecognizer:
                     tok.text,
                     "pronoun",
                     sentence_start=sent_starts[tok.i],
-                    attributes={"gender": gender},
+                    attributes={"gender": gender, "object": low in ("ihn", "ihm")},
                 )
             )
         mentions = _with_group_anaphors(doc, mentions, sent_starts)
@@ -625,9 +650,18 @@ def _with_group_anaphors(
             count, noun_at = None, i
         elif count is None:
             continue
-        # Only a group named by a noun for people: "beide Seiten" and a bare "beide" are too
-        # loose to point at one earlier contact.
-        if noun_at >= n or texts[noun_at] not in _GROUP_NOUNS:
+        # A group named by a noun for people, or by a number after an article ("die vier").
+        # "beide Seiten" and a bare "beide" are too loose to point at one earlier contact.
+        bare_number = (
+            low not in ("beide", "beiden")
+            and i > 0
+            and lowers[i - 1] in ("die", "der", "den")
+            and noun_at < n
+            and not texts[noun_at][:1].isupper()
+        )
+        if bare_number:
+            noun_at = i
+        elif noun_at >= n or texts[noun_at] not in _GROUP_NOUNS:
             continue
         start = i - 1 if i > 0 and lowers[i - 1] in ("die", "der", "den") else i
         end = noun_at + 1

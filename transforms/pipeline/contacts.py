@@ -111,7 +111,7 @@ _PLANNED_WORDS = frozenset(
     vorgesehen vorgesehene vorgesehenen angekündigt angekündigte angekündigten erwartet erwarten
     erwartete erwarteten voraussichtlich könnte könnten könne möchte möchten kommende kommenden
     kommender nächste nächsten nächster morgen übermorgen künftig bevorstehende bevorstehenden
-    anstehende anstehenden bereit""".split()
+    anstehende anstehenden bereit angesetzt anberaumt""".split()
 )
 # Cues that make planned only what follows them: "vereinbarten, sich zu treffen".
 _PLANNED_BEFORE = frozenset("""vereinbart vereinbarten verabredet verabredeten eingeladen einladen""".split())

@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from transforms.knowledge import KnowledgeBase
 from transforms.pipeline.actors import ActorMention
-from transforms.pipeline.tokens import is_lower_word, lower
+from transforms.pipeline.tokens import is_lower_word, lower, text
 from transforms.records import Participant
 
 _DEFINITE = frozenset(
@@ -198,6 +198,13 @@ class ActorResolver:
         """
         gender = m.attributes.get("gender")
         before = [o for o in self.mentions if o.end <= m.start]
+        if m.attributes.get("object"):
+            # "Steinmeier empfing ihn": an object pronoun never means its own clause's subject
+            # (that would be "sich").
+            clause_start = m.start
+            while clause_start > m.sentence_start and text(self.doc, clause_start - 1) not in (",", ";", ":"):
+                clause_start -= 1
+            before = [o for o in before if o.start < clause_start]
         by_sentence: dict[int, list[ActorMention]] = {}
         for o in before:
             by_sentence.setdefault(o.sentence_start, []).append(o)
@@ -290,7 +297,10 @@ def _group_members(m: ActorMention, history: list[tuple[str, list[Participant]]]
     """The contact a group anaphor points back to: the last one of that size (or, for
     "die Gäste", the travellers of the last visit)."""
     count = m.attributes.get("count")
+    min_count = m.attributes.get("min_count", 0)
     for contact_type, participants in reversed(history):
+        if len(participants) < min_count:
+            continue
         if m.attributes.get("guests"):
             if contact_type == "visit":
                 return participants
