@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 
 from transforms.knowledge import CORE_ROLES, load_knowledge_base
 from transforms.pipeline.actors import ActorMention
+from transforms.pipeline.lexicon import german_word_list
 from transforms.pipeline.tokens import is_lower_word, lower, sentence_spans, text, token_lemmas, token_table
 from transforms.pipeline.triggers import TriggerRule, TriggerRules, rule_for
 from transforms.temporal import DateExpression, PublicationDate, ResolvedDate, find_date_expressions
@@ -999,8 +1000,20 @@ class ContactLocations:
                 entry = hit.first("PLACE")
                 adjective = text(doc, hit.start).endswith("er") and entry.place != text(doc, hit.start)
                 after_list = prev in ("und", ",") and any(c[0].end == hit.start - 1 for c in cands)
-                if prev in _PLACE_PREPS or prev2 in _PLACE_PREPS or adjective or after_list:
+                # "hatte Selenskyj Rom besucht": the visited place is the verb's object.
+                visited = (
+                    d.rule.contact_type == "visit"
+                    and 0 < abs(hit.start - d.trigger) <= 3
+                    and (lower(doc, d.trigger).startswith("besuch"))
+                )
+                if prev in _PLACE_PREPS or prev2 in _PLACE_PREPS or adjective or after_list or visited:
                     cands.append((hit, entry, prev))
+            if not cands and d.contact_type == "visit":
+                unknown = _unknown_destination(doc, d)
+                if unknown:
+                    d.destinations = [unknown]
+                    d.location = unknown
+                continue
             if not cands:
                 continue
             if d.contact_type == "visit":
@@ -1019,6 +1032,26 @@ class ContactLocations:
                 hit, entry, _ = min(cands, key=lambda c: _distance_tokens(c[0].start, d.trigger))
                 d.location = entry.place
         return doc
+
+
+def _unknown_destination(doc: Doc, d: Draft) -> str | None:
+    """ "reiste weiter nach Aachen": a capitalized name after "nach" that is no German word,
+    no known actor and not in the gazetteer is taken as the destination as written."""
+    is_common_word = german_word_list()
+    known = {i for m in doc._.actor_mentions or [] for i in range(m.start, m.end)}
+    for i in range(d.sent.start, d.sent.end - 1):
+        if lower(doc, i) != "nach":
+            continue
+        word = text(doc, i + 1)
+        if (
+            word[:1].isupper()
+            and word.replace("-", "").isalpha()
+            and len(word) > 2
+            and i + 1 not in known
+            and not is_common_word(word)
+        ):
+            return word
+    return None
 
 
 def _distance_tokens(a: int, b: int) -> int:

@@ -13,6 +13,7 @@ import csv
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from spacy.tokenizer import Tokenizer
@@ -300,6 +301,7 @@ class Lexicon:
         return []
 
 
+@cache
 def german_word_list():
     """A predicate telling ordinary German word forms, from spaCy's German lookup table."""
     from spacy.lookups import load_lookups
