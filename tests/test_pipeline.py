@@ -309,3 +309,15 @@ def test_reported_intention_is_planned_and_purpose_clause_is_not(nlp):
 def test_no_date_yet_is_planned_not_cancelled(nlp):
     recs = records(nlp, "Für ein Gipfeltreffen von Trump und Putin gibt es noch keinen Termin.", "2025-02-20")
     assert recs and recs[0]["status"] == "planned" and recs[0]["date"] is None
+
+
+def test_location_from_dateline_and_from_dort(nlp):
+    text = (
+        "Vilnius – Präsident Joe Biden ist heute mit Präsident Recep Tayyip Erdogan zusammengekommen.\n\n"
+        "Am Freitag reiste Scholz nach Rom. Dort traf er Ministerpräsidentin Giorgia Meloni."
+    )
+    recs = records(nlp, text, "2023-07-12")
+    biden = next(r for r in recs if "Joe Biden" in r["participants"])
+    assert biden["location"] == "Vilnius"
+    meloni = next(r for r in recs if r["type"] == "meeting" and "Giorgia Meloni" in r["participants"])
+    assert meloni["location"] == "Rom"

@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from transforms.knowledge import KnowledgeBase
 from transforms.pipeline.actors import ActorMention
-from transforms.pipeline.tokens import is_lower_word, lower, text
+from transforms.pipeline.tokens import is_lower_word, lower, sentence_spans, text
 from transforms.records import Participant
 
 _DEFINITE = frozenset(
@@ -394,9 +394,70 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
         if ref.date is not None and ref.has_date_expression and _refines(target.date, ref.date):
             target.date = ref.date
     _attach_topic_sentences(doc, records)
+    _inherit_locations(doc, records)
     for r in records:
         r.topics = _date_aware_topics(r.topics, r.date or resolver.reference_or_none())
     return records
+
+
+def _inherit_locations(doc: Doc, records: list) -> None:
+    """Where a sentence names no place, the context usually does: "Dort traf er ...", the
+    place of an earlier contact on the same day ("am Rande des Gipfels"), or the dateline
+    ("Vilnius – Der NATO-Gipfel ...") for news of the publication days."""
+    places = sorted(
+        ((h.start, h.first("PLACE").place) for h in doc._.place_hits or [] if h.first("PLACE")),
+        key=lambda x: x[0],
+    )
+    dateline = _dateline(doc, places)
+    publication = doc._.publication or doc.user_data.get("publication_inferred")
+    located: list = []
+    for r in sorted(records, key=lambda r: r.trigger):
+        if r.location is None and r.contact_type != "visit":
+            if "dort" in {lower(doc, i) for i in range(r.sent.start, r.sent.end)}:
+                before = [p for start, p in places if start < r.sent.start]
+                r.location = before[-1] if before else None
+            if r.location is None:
+                same_day = [
+                    o
+                    for o in located
+                    if o.date is not None
+                    and r.date is not None
+                    and o.date.precision == "day"
+                    and o.date == r.date
+                ]
+                if same_day:
+                    r.location = same_day[-1].location
+            if r.location is None and dateline and _near_publication(r, publication):
+                r.location = dateline
+        if r.location is not None:
+            located.append(r)
+
+
+def _dateline(doc: Doc, places: list[tuple[int, str]]) -> str | None:
+    """ "Vilnius – Der NATO-Gipfel ...", "Genf (AFP) – ...": a place opening a sentence and
+    followed by a dash, optionally after an agency in brackets."""
+    sentence_starts = {s.start for s in sentence_spans(doc)}
+    for start, place in places:
+        if start not in sentence_starts:
+            continue
+        j = start + 1
+        if j < len(doc) and text(doc, j) == "(":
+            while j < len(doc) and text(doc, j) != ")":
+                j += 1
+            j += 1
+        if j < len(doc) and text(doc, j) in ("–", "-", "—"):
+            return place
+    return None
+
+
+def _near_publication(r, publication) -> bool:
+    if publication is None:
+        return False
+    if r.date is None:
+        return r.status == "occurred"
+    if r.date.precision == "day":
+        return abs((r.date.value - publication.value).days) <= 3
+    return r.date.value.strftime("%Y-%m") == publication.value.strftime("%Y-%m")
 
 
 # The Russian full-scale invasion began on 24 February 2022; before it, "Ukraine-Konflikt"
