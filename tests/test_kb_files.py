@@ -390,6 +390,7 @@ def test_topics():
     assert [r["topic"] for r in rs] == sorted(TOPICS)
     for r in rs:
         pats = split(r["patterns"])
-        assert 8 <= len(pats) <= 25, f"{r['topic']}: {len(pats)} patterns"
+        # Enough cues to find a topic; a ceiling so a list stays reviewable by hand.
+        assert 8 <= len(pats) <= 40, f"{r['topic']}: {len(pats)} patterns"
         for p in pats:
             assert p == p.lower() and p == p.strip(), f"{r['topic']}: {p!r}"

@@ -1090,8 +1090,9 @@ def create_contact_topics(nlp: Language, name: str, kb_dir: str | None):
 
 
 class ContactTopics:
-    """Topics of a contact: those named in its sentence and in sentences about it ("Themen des
-    Gesprächs waren ...").
+    """Topics of a contact: those named in its sentence, in the sentences that go on about it
+    ("Beide bekräftigten ...", "Im Zentrum des Gesprächs stand ..."), and in sentences that
+    name the topics of a conversation ("Themen des Gesprächs waren ...").
 
     All topic cues are one regular expression with a named group per topic, run once over
     the article; matches are then assigned to sentences by offset.
@@ -1099,11 +1100,13 @@ class ContactTopics:
 
     def __init__(self, topics: dict[str, tuple[str, ...]]):
         groups = [
-            f"(?P<{topic}>" + "|".join(re.escape(p) for p in sorted(pats, key=len, reverse=True)) + ")"
+            f"(?P<{topic}>" + "|".join(_cue(p) for p in sorted(pats, key=len, reverse=True)) + ")"
             for topic, pats in topics.items()
             if pats
         ]
-        self.pattern = re.compile(r"(?<![a-zäöüß])(?:" + "|".join(groups) + ")")
+        # A zero-width lookahead, so overlapping cues are all found: "Beendigung des Krieges
+        # in der Ukraine" is both peace_talks and ukraine_war.
+        self.pattern = re.compile("(?=" + "|".join(groups) + ")")
 
     def topics_of(self, text: str) -> set[str]:
         return {m.lastgroup for m in self.pattern.finditer(text.lower())}
@@ -1115,14 +1118,50 @@ class ContactTopics:
         for m in self.pattern.finditer(doc.text.lower()):
             k = bisect_right(starts, m.start()) - 1
             by_sentence.setdefault(sents[k].start, set()).add(m.lastgroup)
-        for d in doc._.contacts or []:
+        drafts = doc._.contacts or []
+        contact_sentences = {d.sent.start for d in drafts}
+        index = {s.start: k for k, s in enumerate(sents)}
+        for d in drafts:
             d.topics |= by_sentence.get(d.sent.start, set())
+            k = index[d.sent.start]
+            for follow in sents[k + 1 : k + 3]:
+                if follow.start in contact_sentences or not _continues(doc, d, follow):
+                    break
+                d.topics |= by_sentence.get(follow.start, set())
         doc.user_data["topic_sentences"] = [
             (sent.start, by_sentence[sent.start])
             for sent in sents
             if sent.start in by_sentence and _TOPIC_CUES.search(sent.text)
         ]
         return doc
+
+
+def _cue(pattern: str) -> str:
+    """A cue matches at a word start; long single words also inside compounds
+    ("sanktion" in "Wirtschaftssanktionen"), short ones not ("uran" in "Restaurant")."""
+    escaped = re.escape(pattern)
+    if " " not in pattern and len(pattern) >= 7:
+        return escaped
+    return r"(?<![a-zäöüß])" + escaped
+
+
+_CONTINUATION_OPENERS = frozenset("""beide er sie dabei zudem auch im es thema themen""".split())
+
+
+def _continues(doc: Doc, d: Draft, sent: Span) -> bool:
+    """The sentence goes on about the contact: same paragraph, and it opens with a pronoun,
+    "Beide", "Dabei" or a participant's name."""
+    gap = doc.text[d.sent.end_char : sent.start_char]
+    if "\n\n" in gap or "\n \n" in gap:
+        return False
+    first = lower(doc, sent.start)
+    if first in _CONTINUATION_OPENERS:
+        return True
+    names = {m.person_id for m in d.mentions if m.person_id}
+    opening = [
+        m for m in doc._.actor_mentions or [] if m.sentence_start == sent.start and m.start - sent.start <= 1
+    ]
+    return any(m.person_id in names for m in opening)
 
 
 # --- participants resolution & consolidation ----------------------------------
