@@ -1,37 +1,71 @@
 """Reading articles from the inbox folder.
 
-An article is a UTF-8 text file. It may open with a publication-date marker,
-``date YYYY-MM`` or ``date YYYY-MM-DD``, on a line of its own or inline before the
-first sentence. The marker is removed from the stored text, so every character
-offset the extractor reports refers to ``Article.text``.
+Three input formats, told apart by the file suffix:
 
-Files that cannot be read as articles are returned as ``Rejection`` records with a
-plain reason instead of raising: one bad file must not stop a run.
+- ``.txt``: one article per file, ``doc_id`` = file name without suffix. It may open with a
+  publication-date marker, ``date YYYY-MM`` or ``date YYYY-MM-DD``, on a line of its own or
+  inline before the first sentence; the marker is removed from the stored text.
+- ``.jsonl``: one article per line, ``{"id", "url", "title", "published", "text"}``
+  (``transforms.formats.jsonl``); a broken line is rejected, the other lines are read.
+- ``.html`` / ``.htm``: a saved web page; main text, title, URL and publication date come
+  from trafilatura (``transforms.formats.html``).
+
+Text is decoded from UTF-8, UTF-16/32 with a byte-order mark, or Windows-1252/Latin-1, then
+normalized (NFC, ``\\n`` line ends), so every character offset the extractor reports refers
+to ``Article.text`` as stored.
+
+Whatever cannot be read becomes a ``Rejection`` with a plain reason instead of raising: one
+bad file (or line) must not stop a run. That includes empty and binary files, undecodable
+bytes, files over the size limit, malformed dates, pages without an article, files that
+vanish or change while they are read, symlinks leading out of the inbox, and the same
+article under a second name (same ``content_hash``).
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import json
+import os
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from transforms.temporal import PublicationDate, parse_publication_marker
 
-ARTICLE_SUFFIXES = (".txt",)
+TEXT_SUFFIXES = (".txt",)
+JSONL_SUFFIXES = (".jsonl",)
+HTML_SUFFIXES = (".html", ".htm")
+ARTICLE_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + HTML_SUFFIXES
+
+# Larger inputs are rejected unread: a scraper gone wrong (a video saved as .html, a log
+# appended to forever) must not exhaust memory. Split big JSONL feeds into several files.
+DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
 
 # The marker may be preceded by whitespace (some exports start with a blank) and be
 # followed either by a newline or, inline, by the first sentence.
-_MARKER = re.compile(r"\A\s*date[ \t]+(\S+)[ \t]*(?:\r?\n)?[ \t]*")
+_MARKER = re.compile(r"\A\s*date[ \t]+(\S+)[ \t]*(?:\n)?[ \t]*")
 # Anything date-like after "date" is meant as a marker: a malformed one ("date 2025",
 # "date 2025-13") is rejected with its reason rather than read as text.
 _LOOKS_LIKE_DATE = re.compile(r"\d{4}(?:-\d{1,2}){0,2}\Z")
+# Control characters other than tab, line feed, vertical tab, form feed and carriage return
+# do not occur in text: their presence means the bytes were not text to begin with.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# UTF-32 before UTF-16: the UTF-32 LE mark begins with the UTF-16 LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
 
 
 class ArticleError(ValueError):
-    """An input file that cannot be read as an article; the message is the reason."""
+    """An input that cannot be read as an article; the message is the reason."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +77,8 @@ class Article:
     source_path: str
     title: str | None = None
     source_url: str | None = None
+    # How the bytes were decoded; informational, not stored in the warehouse.
+    encoding: str | None = field(default=None, compare=False)
 
     @property
     def published_date(self) -> date | None:
@@ -55,10 +91,10 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class Rejection:
-    source_path: str
+    source_path: str  # the file, or "file:line" for a line of a JSONL file
     doc_id: str
     reason: str
-    content_hash: str | None
+    content_hash: str | None  # of the rejected bytes, so an unchanged rejection is recognised
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +107,113 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def article_hash(
+    text: str, published: PublicationDate | None, title: str | None = None, source_url: str | None = None
+) -> str:
+    """Hash of what is stored about an article, independent of its file format and encoding.
+
+    The same article saved twice (as UTF-8 and UTF-16, or as a .txt and a JSONL line) gets
+    the same hash and is loaded once; any change to text, date, title or URL changes it, so
+    the changed article replaces its old version and is extracted again.
+    """
+    payload = [
+        text,
+        published.value.isoformat() if published else None,
+        published.precision if published else None,
+        title,
+        source_url,
+    ]
+    return content_hash(json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+
+
+def make_article(
+    doc_id: str,
+    text: str,
+    published: PublicationDate | None,
+    source_path: str,
+    *,
+    title: str | None = None,
+    source_url: str | None = None,
+    encoding: str | None = None,
+) -> Article:
+    return Article(
+        doc_id=doc_id,
+        text=text,
+        published=published,
+        content_hash=article_hash(text, published, title, source_url),
+        source_path=source_path,
+        title=title,
+        source_url=source_url,
+        encoding=encoding,
+    )
+
+
+# --- decoding ------------------------------------------------------------------------
+
+
+def _looks_like_utf16_without_bom(data: bytes) -> bool:
+    sample = data[:4096]
+    half = max(len(sample) // 2, 1)
+    return sample[0::2].count(0) > 0.4 * half or sample[1::2].count(0) > 0.4 * half
+
+
+def _no_control_characters(text: str) -> str:
+    match = _CONTROL.search(text)
+    if match:
+        raise ArticleError(
+            f"binary content (control character U+{ord(match.group()):04X}), not a text article"
+        )
+    return text
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode article bytes; returns ``(text, encoding)`` or raises ArticleError.
+
+    A byte-order mark decides the encoding. Without one the bytes are UTF-8 if they decode
+    as UTF-8, else Windows-1252 (a superset of Latin-1 for printable text, what German
+    Windows tools save) if they decode as that; anything else is rejected as undecodable.
+    """
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(codec)
+            except UnicodeDecodeError as exc:
+                raise ArticleError(
+                    f"undecodable: starts with a {label} byte-order mark but is not valid {label} "
+                    f"at byte {exc.start + len(bom)}"
+                ) from exc
+            return _no_control_characters(text), label
+    if b"\x00" in data:
+        hint = "; UTF-16 without a byte-order mark?" if _looks_like_utf16_without_bom(data) else ""
+        raise ArticleError(f"binary content (NUL bytes{hint}), not a text article")
+    try:
+        return _no_control_characters(data.decode("utf-8")), "UTF-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise ArticleError(
+            f"undecodable: not UTF-8 (byte 0x{data[utf8_error.start]:02X} at {utf8_error.start}) "
+            f"and not Windows-1252/Latin-1 (byte 0x{data[exc.start]:02X} at {exc.start})"
+        ) from exc
+    return _no_control_characters(text), "Windows-1252"
+
+
+def normalize_text(text: str) -> str:
+    """NFC (precomposed umlauts, as the knowledge base spells them) and ``\\n`` line ends."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    return unicodedata.normalize("NFC", text)
+
+
+# --- .txt ----------------------------------------------------------------------------
+
+
 def split_date_marker(raw_text: str) -> tuple[PublicationDate | None, str]:
     """Return the publication date (if the text opens with a marker) and the body text."""
     match = _MARKER.match(raw_text)
     if not match:
-        return None, raw_text.strip("\ufeff")
+        return None, raw_text
     value = match.group(1)
     if not _LOOKS_LIKE_DATE.match(value):
         # "date" as the first word of an ordinary sentence is not a marker.
@@ -88,36 +226,59 @@ def split_date_marker(raw_text: str) -> tuple[PublicationDate | None, str]:
 
 
 def parse_article(doc_id: str, data: bytes, source_path: str) -> Article:
-    """Build an article from a file's bytes; raises ArticleError with the reason."""
+    """Build an article from a .txt file's bytes; raises ArticleError with the reason."""
     if not data.strip():
         raise ArticleError("empty file")
-    if b"\x00" in data:
-        raise ArticleError("binary content (NUL bytes), not a text article")
-    try:
-        raw_text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ArticleError(f"not valid UTF-8 at byte {exc.start}") from exc
+    raw_text, encoding = decode_text(data)
+    raw_text = normalize_text(raw_text)
+    if not raw_text.strip():
+        raise ArticleError("empty file")
     published, body = split_date_marker(raw_text)
     if not body.strip():
         raise ArticleError("no text after the date marker")
-    return Article(
-        doc_id=doc_id,
-        text=body,
-        published=published,
-        content_hash=content_hash(data),
-        source_path=source_path,
-    )
+    return make_article(doc_id, body, published, source_path, encoding=encoding)
 
 
 def read_article(path: Path) -> Article:
     return parse_article(path.stem, path.read_bytes(), str(path))
 
 
+# --- the inbox -----------------------------------------------------------------------
+
+
+def is_article_file(path: Path) -> bool:
+    # Dot files are editor backups, lock files and downloads in progress, never articles.
+    return not path.name.startswith(".") and path.suffix.lower() in ARTICLE_SUFFIXES
+
+
 def article_paths(folder: Path) -> list[Path]:
-    """Article files directly in ``folder``, sorted by name so runs are deterministic."""
+    """Article files directly in ``folder``, sorted by name so runs are deterministic.
+
+    Symlinks are listed even when broken or leading elsewhere: reading rejects those with
+    the reason, instead of dropping them silently.
+    """
     if not folder.is_dir():
         raise FileNotFoundError(f"inbox folder does not exist: {folder}")
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+    return sorted(
+        p for p in folder.iterdir() if is_article_file(p) and (p.is_symlink() or p.is_file())
+    )
+
+
+def inbox_fingerprint(folder: Path) -> str:
+    """Fingerprint of the inbox listing (names, sizes, modification times), not the contents.
+
+    Cheap enough to compute every few seconds: the sensor compares it with the last one to
+    notice new, changed and removed files.
+    """
+    digest = hashlib.sha256()
+    for path in article_paths(folder):
+        try:
+            stat = path.stat()
+            entry = f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
+        except OSError:  # broken symlink or gone meanwhile: its name still counts
+            entry = f"{path.name}\0-\0-\n"
+        digest.update(entry.encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -128,32 +289,132 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def scan_files(paths: Iterable[Path]) -> InboxScan:
+def _read_bytes(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def _size(num_bytes: float) -> str:
+    return f"{num_bytes / 1024 / 1024:.1f} MB"
+
+
+def read_input(path: Path, root: Path | None, max_bytes: int) -> bytes:
+    """The bytes of one input file, or ArticleError when it must not or cannot be read."""
+    if root is not None and path.is_symlink():
+        target = path.resolve()
+        if not target.exists():
+            raise ArticleError(f"broken symlink to {target}")
+        if not target.is_relative_to(root.resolve()):
+            raise ArticleError(f"symlink to {target}, outside the inbox; copy the file into the inbox")
+    try:
+        before = path.stat()
+        if before.st_size > max_bytes:
+            raise ArticleError(
+                f"file too large: {_size(before.st_size)}, the limit is {_size(max_bytes)} "
+                "(CONTACTS_MAX_FILE_MB)"
+            )
+        data = _read_bytes(path)
+        after = path.stat()
+    except FileNotFoundError as exc:
+        raise ArticleError("file disappeared while the inbox was read") from exc
+    except OSError as exc:
+        raise ArticleError(f"unreadable: {exc.strerror or exc}") from exc
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(data) != after.st_size:
+        raise ArticleError("file changed while it was read (still being written?); it is read again next run")
+    return data
+
+
+def parse_file(path: Path, data: bytes) -> tuple[list[Article], list[Rejection]]:
+    """Articles and rejected parts of one file, by suffix; ArticleError rejects the whole file."""
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        from transforms.formats import jsonl
+
+        return jsonl.parse_jsonl(data, str(path))
+    if suffix in HTML_SUFFIXES:
+        # Imported on demand: trafilatura (lxml, dateparser) is slow to import.
+        from transforms.formats import html
+
+        return [html.parse_html(path.stem, data, str(path))], []
+    return [parse_article(path.stem, data, str(path))], []
+
+
+def scan_files(paths: Iterable[Path], root: Path | None = None, max_bytes: int | None = None) -> InboxScan:
+    """Read the files in order; ``root`` (the inbox) confines symlinks, ``max_bytes`` the size.
+
+    ``max_bytes`` defaults to $CONTACTS_MAX_FILE_MB (see ``max_file_bytes``), read now.
+
+    The first of several articles with one ``doc_id`` or one ``content_hash`` wins; the
+    others are rejected as duplicates, naming the article they duplicate.
+    """
+    limit = max_file_bytes() if max_bytes is None else max_bytes
     articles: list[Article] = []
     rejections: list[Rejection] = []
-    seen: dict[str, str] = {}
+    by_id: dict[str, Article] = {}
+    by_hash: dict[str, Article] = {}
     for path in paths:
-        doc_id = path.stem
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            rejections.append(Rejection(str(path), doc_id, f"unreadable: {exc.strerror or exc}", None))
-            continue
-        if doc_id in seen:
-            rejections.append(
-                Rejection(str(path), doc_id, f"duplicate doc_id: already read from {seen[doc_id]}", None)
-            )
-            continue
-        try:
-            article = parse_article(doc_id, data, str(path))
+            data = read_input(path, root, limit)
         except ArticleError as exc:
-            rejections.append(Rejection(str(path), doc_id, str(exc), content_hash(data)))
+            rejections.append(Rejection(str(path), path.stem, str(exc), None))
             continue
-        seen[doc_id] = str(path)
-        articles.append(article)
+        try:
+            found, rejected = parse_file(path, data)
+        except ArticleError as exc:
+            rejections.append(Rejection(str(path), path.stem, str(exc), content_hash(data)))
+            continue
+        rejections.extend(rejected)
+        for article in found:
+            source_hash = content_hash(data) if article.source_path == str(path) else None
+            if article.doc_id in by_id:
+                first = by_id[article.doc_id]
+                reason = f"duplicate doc_id: already read from {first.source_path}"
+            elif article.content_hash in by_hash:
+                first = by_hash[article.content_hash]
+                reason = f"duplicate: same article as {first.doc_id} ({first.source_path})"
+            else:
+                by_id[article.doc_id] = by_hash[article.content_hash] = article
+                articles.append(article)
+                continue
+            rejections.append(Rejection(article.source_path, article.doc_id, reason, source_hash))
     return InboxScan(articles, rejections)
 
 
-def read_inbox(folder: Path) -> InboxScan:
-    """Read every article of the inbox folder; unreadable files become rejections."""
-    return scan_files(article_paths(folder))
+def read_inbox(folder: Path, max_bytes: int | None = None) -> InboxScan:
+    """Read every article of the inbox folder; unreadable inputs become rejections."""
+    return scan_files(article_paths(folder), root=folder, max_bytes=max_bytes)
+
+
+def drop_stored_duplicates(scan: InboxScan, stored: Mapping[str, str]) -> InboxScan:
+    """Reject articles whose content is already stored under another doc_id.
+
+    ``stored`` maps ``content_hash`` to ``doc_id`` for the articles in the warehouse. An
+    article of this scan is a duplicate when its content is stored under a doc_id that is
+    not itself being (re)loaded now: the inbox may be a drop folder whose first copy of the
+    article is long gone, and loading the second copy would count the article twice.
+    """
+    scanned = {a.doc_id for a in scan.articles}
+    kept: list[Article] = []
+    rejections = list(scan.rejections)
+    for article in scan.articles:
+        owner = stored.get(article.content_hash)
+        if owner is not None and owner != article.doc_id and owner not in scanned:
+            reason = f"duplicate: same article as {owner}, loaded earlier"
+            rejections.append(Rejection(article.source_path, article.doc_id, reason, None))
+        else:
+            kept.append(article)
+    return InboxScan(kept, rejections)
+
+
+def max_file_bytes(value: str | None = None) -> int:
+    """The size limit in bytes from a CONTACTS_MAX_FILE_MB value (MB, may be fractional)."""
+    value = os.environ.get("CONTACTS_MAX_FILE_MB", "") if value is None else value
+    if not value.strip():
+        return DEFAULT_MAX_FILE_BYTES
+    try:
+        megabytes = float(value)
+    except ValueError:
+        raise ValueError(f"CONTACTS_MAX_FILE_MB must be a number of megabytes, got {value!r}") from None
+    if megabytes <= 0:
+        raise ValueError(f"CONTACTS_MAX_FILE_MB must be positive, got {value!r}")
+    return int(megabytes * 1024 * 1024)
+

@@ -1128,6 +1128,7 @@ class ContactTopics:
                 if follow.start in contact_sentences or not _continues(doc, d, follow):
                     break
                 d.topics |= by_sentence.get(follow.start, set())
+        doc.user_data["article_topic_set"] = set().union(*by_sentence.values()) if by_sentence else set()
         doc.user_data["topic_sentences"] = [
             (sent.start, by_sentence[sent.start])
             for sent in sents

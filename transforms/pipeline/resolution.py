@@ -395,9 +395,26 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
             target.date = ref.date
     _attach_topic_sentences(doc, records)
     _inherit_locations(doc, records)
+    crisis_article = bool(doc.user_data.get("article_topic_set", set()) & _CRISIS_CUES)
     for r in records:
-        r.topics = _date_aware_topics(r.topics, r.date or resolver.reference_or_none())
+        when = r.date or resolver.reference_or_none()
+        r.topics = _date_aware_topics(r.topics, when)
+        if crisis_article and _in_crisis_window(when):
+            r.topics |= {"european_security", "russia_relations"}
     return records
+
+
+# From the Russian troop build-up of autumn 2021 to the invasion, diplomacy in an article
+# about that crisis is about it, whatever the single sentence says.
+_CRISIS_START = date(2021, 11, 1)
+_CRISIS_CUES = frozenset({"ukraine_war", "european_security", "russia_relations"})
+
+
+def _in_crisis_window(when) -> bool:
+    if when is None:
+        return False
+    day = when.value if hasattr(when, "value") else when
+    return _CRISIS_START <= day < _INVASION
 
 
 def _inherit_locations(doc: Doc, records: list) -> None:
