@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from transforms.knowledge import load_knowledge_base
 from transforms.pipeline.lexicon import Entry, Lexicon, german_word_list
-from transforms.pipeline.tokens import lower, sentence_index, text, token_table
+from transforms.pipeline.tokens import lower, sentence_index, span_text, text, token_table
 
 _GLUE = frozenset(
     [
@@ -398,7 +398,7 @@ class ActorRecognizer:
             mention = ActorMention(
                 hit.start,
                 hit.end,
-                doc[hit.start : hit.end].text,
+                span_text(doc, hit.start, hit.end),
                 "person",
                 person_id=entry.person_id,
                 country=entry.country,
@@ -411,7 +411,7 @@ class ActorRecognizer:
             # "Russlands Präsident", "Polens Außenminister": the country is a genitive qualifier.
             nxt = by_start.get(hit.end)
             head = nxt.first("ROLE", "SIDE", "SPEAKER") if nxt else None
-            if head is not None and doc[hit.start : hit.end].text.endswith("s"):
+            if head is not None and span_text(doc, hit.start, hit.end).endswith("s"):
                 consumed.add(nxt.start)
                 mention = self._office(doc, nxt, head, by_start, consumed, start=hit.start)
                 if mention.country is None:
@@ -422,7 +422,7 @@ class ActorRecognizer:
             return ActorMention(
                 hit.start,
                 hit.end,
-                doc[hit.start : hit.end].text,
+                span_text(doc, hit.start, hit.end),
                 "country",
                 country=entry.country,
                 is_kb_linked=True,
@@ -432,7 +432,7 @@ class ActorRecognizer:
             return ActorMention(
                 hit.start,
                 hit.end,
-                doc[hit.start : hit.end].text,
+                span_text(doc, hit.start, hit.end),
                 "organization",
                 org_id=entry.org_id,
                 is_kb_linked=True,
@@ -481,7 +481,7 @@ class ActorRecognizer:
             name_end = _unknown_name(doc, j, by_start)
             if name_end:
                 mention.kind = "speaker" if kind == "speaker" else "person"
-                mention.person_id = doc[j:name_end].text
+                mention.person_id = span_text(doc, j, name_end)
                 mention.end = name_end
                 mention.attributes["discovered"] = True
             else:
@@ -489,7 +489,7 @@ class ActorRecognizer:
                 self._apposition(doc, mention, by_start, consumed)
         elif kind == "side":
             self._genitive_countries(doc, mention, by_start, consumed)
-        mention.text = doc[mention.start : mention.end].text
+        mention.text = span_text(doc, mention.start, mention.end)
         return mention
 
     @staticmethod
@@ -540,7 +540,7 @@ class ActorRecognizer:
                 end = j = hit.end
                 break
             person = hit.first("PERSON")
-            if person is not None and not countries and doc[mention.end : j].text.startswith("von"):
+            if person is not None and not countries and span_text(doc, mention.end, j).startswith("von"):
                 # "der außenpolitische Berater von Kanzler Olaf Scholz": the country comes from
                 # the person, who is part of this description and no participant of their own.
                 countries.append(person.country)
@@ -548,7 +548,7 @@ class ActorRecognizer:
                 end = hit.end
                 break
             role = hit.first("ROLE")
-            if role is not None and not countries and doc[mention.end : j].text.startswith("von"):
+            if role is not None and not countries and span_text(doc, mention.end, j).startswith("von"):
                 nxt = by_start.get(hit.end)
                 p = nxt.first("PERSON") if nxt else None
                 if role.country or p:
@@ -669,7 +669,7 @@ def _with_group_anaphors(
             ActorMention(
                 start,
                 end,
-                doc[start:end].text,
+                span_text(doc, start, end),
                 "group",
                 sentence_start=sent_starts[start],
                 attributes={

@@ -8,7 +8,6 @@ within the article and keeps only complete records.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -18,7 +17,16 @@ from spacy.tokens import Doc, Span
 from transforms.knowledge import CORE_ROLES, load_knowledge_base
 from transforms.pipeline.actors import ActorMention
 from transforms.pipeline.lexicon import german_word_list
-from transforms.pipeline.tokens import is_lower_word, lower, sentence_spans, text, token_lemmas, token_table
+from transforms.pipeline.tokens import (
+    doc_text,
+    is_lower_word,
+    lower,
+    sentence_spans,
+    span_text,
+    text,
+    token_lemmas,
+    token_table,
+)
 from transforms.pipeline.triggers import TriggerRule, TriggerRules, rule_for
 from transforms.temporal import DateExpression, PublicationDate, ResolvedDate, find_date_expressions
 
@@ -195,7 +203,7 @@ class ContactTriggers:
                         host = ActorMention(
                             seat.start,
                             seat.end,
-                            doc[seat.start : seat.end].text,
+                            span_text(doc, seat.start, seat.end),
                             "office",
                             role=entry.role,
                             country=entry.country,
@@ -718,7 +726,7 @@ class ContactStatus:
                 d.status = "planned"
             if d.rule.is_noun and word_set & _PLANNED_NOUNS:
                 d.status = "planned"
-            if _NO_DATE_YET.search(doc[lo:hi].text):
+            if _NO_DATE_YET.search(span_text(doc, lo, hi)):
                 # "gebe es noch keinen Termin": announced, not cancelled.
                 d.status = "planned"
                 continue
@@ -729,7 +737,7 @@ class ContactStatus:
                 continue
             if word_set & _CANCEL_WORDS:
                 d.is_cancelled = True
-            clause_text = doc[lo:hi].text
+            clause_text = span_text(doc, lo, hi)
             if _NOT_HAPPENED.search(clause_text) or _REFUSED.search(clause_text):
                 d.is_cancelled = True
             window = [
@@ -737,7 +745,7 @@ class ContactStatus:
             ]
             if any(w in _NEGATION for w in window) and "nur" not in window:
                 d.is_cancelled = True
-            aspiration = _ASPIRATION.search(sent.text)
+            aspiration = _ASPIRATION.search(span_text(doc, sent.start, sent.end))
             if aspiration and sent.start_char + aspiration.start() < doc[d.trigger].idx:
                 d.is_cancelled = True
         return doc
@@ -795,7 +803,8 @@ class ContactDates:
             if d.sent.start not in found:
                 base = d.sent.start_char
                 found[d.sent.start] = [
-                    (_token_at(doc, base + e.start), e) for e in find_date_expressions(d.sent.text)
+                    (_token_at(doc, base + e.start), e)
+                    for e in find_date_expressions(span_text(doc, d.sent.start, d.sent.end))
                 ]
         publication: PublicationDate | None = doc._.publication
         if publication is None:
@@ -923,8 +932,8 @@ def _is_present_tense(doc: Doc, d: Draft) -> bool:
 
 def _close(doc: Doc, earlier: Draft, later: Draft) -> bool:
     """Same paragraph and at most two sentences apart."""
-    between = doc[earlier.sent.start : later.sent.start]
-    if "\n\n" in between.text or "\n \n" in between.text:
+    between = span_text(doc, earlier.sent.start, later.sent.start)
+    if "\n\n" in between or "\n \n" in between:
         return False
     return len(list(doc[earlier.sent.start : later.sent.end].sents)) <= 3
 
@@ -1099,51 +1108,77 @@ class ContactTopics:
     """
 
     def __init__(self, topics: dict[str, tuple[str, ...]]):
-        groups = [
-            f"(?P<{topic}>" + "|".join(_cue(p) for p in sorted(pats, key=len, reverse=True)) + ")"
-            for topic, pats in topics.items()
-            if pats
-        ]
-        # A zero-width lookahead, so overlapping cues are all found: "Beendigung des Krieges
-        # in der Ukraine" is both peace_talks and ukraine_war.
-        self.pattern = re.compile("(?=" + "|".join(groups) + ")")
+        self.topics_by_cue: dict[str, set[str]] = {}
+        for topic, cues in topics.items():
+            for cue in cues:
+                self.topics_by_cue.setdefault(cue, set()).add(topic)
+        # Cues match at a word start; long single words also inside compounds ("sanktion" in
+        # "Wirtschaftssanktionen"), short ones not ("uran" in "Restaurant"). Each set is one
+        # trie-shaped regex in a zero-width lookahead: shared prefixes make a miss cheap, and
+        # overlapping cues ("Beendigung des Krieges in der Ukraine") are all found.
+        inside = [c for c in self.topics_by_cue if " " not in c and len(c) >= 7]
+        at_start = [c for c in self.topics_by_cue if c not in set(inside)]
+        self.at_word_start = re.compile(r"(?<![a-zäöüß])(?=(" + trie_regex(at_start) + "))")
+        self.inside_words = re.compile(r"(?=(" + trie_regex(inside) + "))") if inside else None
 
     def topics_of(self, text: str) -> set[str]:
-        return {m.lastgroup for m in self.pattern.finditer(text.lower())}
+        low = text.lower()
+        found: set[str] = set()
+        for pattern in (self.at_word_start, self.inside_words):
+            if pattern is not None:
+                for m in pattern.finditer(low):
+                    found |= self.topics_by_cue[m.group(1)]
+        return found
 
     def __call__(self, doc: Doc) -> Doc:
         sents = sentence_spans(doc)
-        starts = [s.start_char for s in sents]
-        by_sentence: dict[int, set[str]] = {}
-        for m in self.pattern.finditer(doc.text.lower()):
-            k = bisect_right(starts, m.start()) - 1
-            by_sentence.setdefault(sents[k].start, set()).add(m.lastgroup)
+        memo: dict[int, set[str]] = {}
+
+        def topics_in(sent: Span) -> set[str]:
+            # Only sentences that can matter are matched: the regex is the costly part.
+            found = memo.get(sent.start)
+            if found is None:
+                found = memo[sent.start] = self.topics_of(span_text(doc, sent.start, sent.end))
+            return found
+
         drafts = doc._.contacts or []
         contact_sentences = {d.sent.start for d in drafts}
         index = {s.start: k for k, s in enumerate(sents)}
         for d in drafts:
-            d.topics |= by_sentence.get(d.sent.start, set())
+            d.topics |= topics_in(d.sent)
             k = index[d.sent.start]
             for follow in sents[k + 1 : k + 3]:
                 if follow.start in contact_sentences or not _continues(doc, d, follow):
                     break
-                d.topics |= by_sentence.get(follow.start, set())
-        doc.user_data["article_topic_set"] = set().union(*by_sentence.values()) if by_sentence else set()
+                d.topics |= topics_in(follow)
         doc.user_data["topic_sentences"] = [
-            (sent.start, by_sentence[sent.start])
+            (sent.start, topics_in(sent))
             for sent in sents
-            if sent.start in by_sentence and _TOPIC_CUES.search(sent.text)
+            if _TOPIC_CUES.search(span_text(doc, sent.start, sent.end)) and topics_in(sent)
         ]
+        doc.user_data["article_topics"] = lambda: self.topics_of(doc_text(doc))
         return doc
 
 
-def _cue(pattern: str) -> str:
-    """A cue matches at a word start; long single words also inside compounds
-    ("sanktion" in "Wirtschaftssanktionen"), short ones not ("uran" in "Restaurant")."""
-    escaped = re.escape(pattern)
-    if " " not in pattern and len(pattern) >= 7:
-        return escaped
-    return r"(?<![a-zäöüß])" + escaped
+def trie_regex(words: list[str]) -> str:
+    """One regex for a set of literal strings, branching like a trie (longest first)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return "(?:" + body + ")?"
+        return body
+
+    return build(trie)
 
 
 _CONTINUATION_OPENERS = frozenset("""beide er sie dabei zudem auch im es thema themen""".split())
@@ -1152,7 +1187,7 @@ _CONTINUATION_OPENERS = frozenset("""beide er sie dabei zudem auch im es thema t
 def _continues(doc: Doc, d: Draft, sent: Span) -> bool:
     """The sentence goes on about the contact: same paragraph, and it opens with a pronoun,
     "Beide", "Dabei" or a participant's name."""
-    gap = doc.text[d.sent.end_char : sent.start_char]
+    gap = doc_text(doc)[d.sent.end_char : sent.start_char]
     if "\n\n" in gap or "\n \n" in gap:
         return False
     first = lower(doc, sent.start)

@@ -395,12 +395,15 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
             target.date = ref.date
     _attach_topic_sentences(doc, records)
     _inherit_locations(doc, records)
-    crisis_article = bool(doc.user_data.get("article_topic_set", set()) & _CRISIS_CUES)
+    crisis_article = None
     for r in records:
         when = r.date or resolver.reference_or_none()
         r.topics = _date_aware_topics(r.topics, when)
-        if crisis_article and _in_crisis_window(when):
-            r.topics |= {"european_security", "russia_relations"}
+        if _in_crisis_window(when):
+            if crisis_article is None:
+                crisis_article = bool(doc.user_data["article_topics"]() & _CRISIS_CUES)
+            if crisis_article:
+                r.topics |= {"european_security", "russia_relations"}
     return records
 
 

@@ -16,9 +16,11 @@ _STRINGS: dict[int, str] = {}
 
 
 class TokenTable:
-    __slots__ = ("texts", "lowers", "spaces")
+    __slots__ = ("texts", "lowers", "spaces", "text")
 
     def __init__(self, doc: Doc):
+        # Doc.text joins every token anew on each access: keep it.
+        self.text = doc.text
         arr = doc.to_array([ORTH, LOWER, SPACY])
         strings = doc.vocab.strings
         cache = _STRINGS
@@ -90,3 +92,16 @@ def is_lower_word(doc: Doc, i: int) -> bool:
     """A lowercase alphabetic word ("neuen", "hat"), as Token.is_lower and Token.is_alpha."""
     word = token_table(doc).texts[i]
     return word.isalpha() and word.islower()
+
+
+def span_text(doc: Doc, start: int, end: int) -> str:
+    """The text of tokens ``start:end`` cut from ``doc.text``; ``Span.text`` would build it
+    token by token."""
+    if end <= start:
+        return ""
+    table = token_table(doc)
+    return table.text[doc[start].idx : doc[end - 1].idx + len(table.texts[end - 1])]
+
+
+def doc_text(doc: Doc) -> str:
+    return token_table(doc).text
