@@ -8,9 +8,11 @@ within the article and keeps only complete records.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -254,10 +256,15 @@ def segments(doc: Doc, sent: Span) -> list[Segment]:
     or with a (preposition and) relative pronoun and ends verb-final ("nach dem der
     US-Präsident ... anrief"): its actors belong to the contact word inside it.
     """
+    memo = doc.user_data.setdefault("segments", {})
+    cached = memo.get(sent.start)
+    if cached is not None:
+        return cached
+    texts = token_table(doc).texts
     out: list[Segment] = []
     start = sent.start
     for i in range(sent.start, sent.end + 1):
-        if i == sent.end or text(doc, i) in _SEGMENT_BREAKS:
+        if i == sent.end or texts[i] in _SEGMENT_BREAKS:
             if i > start:
                 out.append(
                     Segment(
@@ -265,7 +272,8 @@ def segments(doc: Doc, sent: Span) -> list[Segment]:
                     )
                 )
             start = i + 1
-    return out or [Segment(sent.start, sent.end, False)]
+    memo[sent.start] = out = out or [Segment(sent.start, sent.end, False)]
+    return out
 
 
 def _is_subordinate(doc: Doc, start: int, end: int, sent_end: int | None = None) -> bool:
@@ -973,8 +981,11 @@ def _same_clause(doc: Doc, d: Draft, tok: int) -> bool:
 
 
 def _token_at(doc: Doc, char: int) -> int:
-    span = doc.char_span(char, char + 1, alignment_mode="expand")
-    return span.start if span is not None else 0
+    """Index of the token covering a character offset (bisect over token starts)."""
+    starts = doc.user_data.get("token_starts")
+    if starts is None:
+        starts = doc.user_data["token_starts"] = doc.to_array([IDX]).tolist()
+    return max(bisect_right(starts, char) - 1, 0)
 
 
 def _date_distance(doc: Doc, tok: int, trigger: int) -> int:

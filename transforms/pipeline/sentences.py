@@ -9,7 +9,7 @@ stop), and a full stop glued to the next word, which the tokenizer fix splits of
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -29,21 +29,29 @@ class GermanNewsSentencizer:
         n = len(doc)
         if n == 0:
             return doc
-        table = token_table(doc)
-        texts, spaces = table.texts, table.spaces
+        arr = doc.to_array([ORTH, IS_SPACE])
+        orths = arr[:, 0]
+        strings = doc.vocab.strings
         starts = numpy.full((n, 1), -1, dtype="int32")
         starts[0, 0] = 1
-        for i, text in enumerate(texts):
-            if text in _ENDS:
+        ends = numpy.flatnonzero(numpy.isin(orths, [strings.add(e) for e in _ENDS]))
+        spaces_at = numpy.flatnonzero(arr[:, 1])
+        texts, spaces = None, None
+        for i in ends.tolist():
+            j = i + 1
+            if j < n and strings[int(orths[j])] in _CLOSERS:
                 # Only a quote or bracket glued to the full stop closes this sentence; after
                 # a space, '"Wir wollen ..."' opens the next one.
-                j = i + 1
+                if texts is None:
+                    table = token_table(doc)
+                    texts, spaces = table.texts, table.spaces
                 while j < n and texts[j] in _CLOSERS and not spaces[j - 1]:
                     j += 1
-                if j < n:
-                    starts[j, 0] = 1
-            elif "\n" in text and i + 1 < n and not text.strip():
-                # Headlines, bullets and datelines end at the line break.
+            if j < n:
+                starts[j, 0] = 1
+        # Headlines, bullets and datelines end at the line break (a whitespace token).
+        for i in spaces_at.tolist():
+            if i + 1 < n and "\n" in strings[int(orths[i])]:
                 starts[i + 1, 0] = 1
         # One array write: setting is_sent_start token by token costs microseconds each.
         doc.from_array([SENT_START], starts.astype("uint64"))
