@@ -387,9 +387,11 @@ class ActorRecognizer:
             mention = self._office(doc, nxt, head, by_start, consumed, start=hit.start)
             if len(countries) > 1 and mention.kind in ("side", "office"):
                 mention.countries = tuple(dict.fromkeys(countries))
-            elif mention.country is None:
+            elif mention.country is None or mention.jurisdiction == mention.country:
+                # An explicit adjective wins over a country the office word implies
+                # ("der österreichische Bundeskanzler").
                 mention.country = entry.country
-                if mention.kind == "office" and mention.jurisdiction is None:
+                if mention.kind == "office":
                     mention.jurisdiction = entry.country
             return mention
         if label in ("ROLE", "COUNTERPART", "SPEAKER", "SIDE"):

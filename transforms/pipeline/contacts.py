@@ -132,7 +132,9 @@ _CANCEL_WORDS = frozenset(
 _NEGATION = frozenset({"nicht", "kein", "keine", "keinen", "keinem", "keiner", "nie", "niemals"})
 # "kam nicht zustande", "hat es bislang nicht gegeben", "fand nicht statt"
 _NOT_HAPPENED = re.compile(
-    r"\b(nicht|nie|niemals|keine?n?)\b[^,;]{0,40}\b(zustande|gegeben|stattgefunden|statt)\b", re.I
+    r"\b(nicht|nie|niemals|keine?n?)\b[^,;]{0,40}\b(zustande|gegeben|stattgefunden|statt)\b"
+    r"|\b(gab|gibt) es\b[^,;]{0,30}\b(nicht|keine?n?)\b",  # "Ein Gespräch ... gab es nicht."
+    re.I,
 )
 # "lehnte eine Begegnung ab", "verweigerte ein Gespräch"
 _REFUSED = re.compile(r"\b(lehnte|lehnten|lehnt|abgelehnt|verweigerte|verweigerten|verweigert)\b", re.I)
@@ -285,12 +287,23 @@ def _is_subordinate(doc: Doc, start: int, end: int, sent_end: int | None = None)
     last = end - 1
     while last > start and not text(doc, last).isalpha():
         last -= 1
-    verb_final = is_lower_word(doc, last)
+    # In a relative clause the finite verb comes last ("der nach Kiew gereist ist"); a finite
+    # verb earlier means a main clause whose subject list opens with an article
+    # ("der britische Premier Starmer und Tusk sind nach Kiew gereist").
+    verb_final = is_lower_word(doc, last) and not any(
+        lower(doc, i) in _FINITE_AUXILIARIES for i in range(start + 1, last)
+    )
     if first in _RELATIVES:
         return verb_final
     if first in _CLAUSE_PREPOSITIONS and start + 1 < end and lower(doc, start + 1) in _RELATIVES:
         return verb_final
     return False
+
+
+_FINITE_AUXILIARIES = frozenset(
+    """ist sind war waren hat haben hatte hatten wird werden wurde wurden will wollen wollte wollten
+    soll sollen sollte sollten kann können konnte konnten muss müssen""".split()
+)
 
 
 @Language.factory("contact_participants")
@@ -435,6 +448,13 @@ class ContactParticipants:
             break
         if m.end < sent.end and lower(doc, m.end) in ("zufolge", "mitteilte", "mitteilten"):
             return False
+        if (
+            m.end + 1 < sent.end
+            and lower(doc, m.end) in _SPEECH
+            and text(doc, m.end + 1) == ","
+            and m.kind in ("person", "office", "side", "country")
+        ):
+            return False  # "Uschakow sagte, für ein Gipfeltreffen ...": the speaker, not a party
         if _governing_preposition(doc, m, sent) in _NON_PARTICIPANT_PREPS:
             return False  # "Vor Baerbock hatten ...", "Sanktionen gegen Russland", "über die Ukraine"
         # "Wie das russische Außenministerium mitteilte, ...": the clause names a source.

@@ -174,7 +174,10 @@ class ActorResolver:
                 person = self._last_person_with_role(m, role, when)
                 if person is not None:
                     return [Participant(person, "person", self._country_of(person), role, m.text, True)]
-                return []
+                # German press: "der Kanzler" with no other country in sight is Germany's.
+                jurisdiction = _HOME_OFFICES.get(m.text.split()[-1])
+                if jurisdiction is None:
+                    return []
             if m.org_id and role in ("foreign_minister", "head_of_government", "head_of_state"):
                 # "die EU-Außenminister": the ministers of a group meet as that group.
                 return [Participant(m.org_id, "organization", None, None, m.text, True)]
@@ -204,7 +207,10 @@ class ActorResolver:
             clause_start = m.start
             while clause_start > m.sentence_start and text(self.doc, clause_start - 1) not in (",", ";", ":"):
                 clause_start -= 1
-            before = [o for o in before if o.start < clause_start]
+            # Skip only that clause's subject: in "empfing Selenskyj und sagte ihm zu", "ihm" is
+            # the other one named in the clause.
+            subject = next((o for o in before if o.start >= clause_start), None)
+            before = [o for o in before if o is not subject]
         by_sentence: dict[int, list[ActorMention]] = {}
         for o in before:
             by_sentence.setdefault(o.sentence_start, []).append(o)
@@ -293,6 +299,9 @@ def _after_preposition_tok(doc: Doc, start: int) -> bool:
     return False
 
 
+_HOME_OFFICES = {"Kanzler": "DEU", "Kanzlers": "DEU", "Kanzlerin": "DEU"}
+
+
 def _group_members(m: ActorMention, history: list[tuple[str, list[Participant]]]) -> list[Participant]:
     """The contact a group anaphor points back to: the last one of that size (or, for
     "die Gäste", the travellers of the last visit)."""
@@ -373,7 +382,9 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
             complete = bool(kinds & {"organization", "group"}) or n >= 3
         else:
             complete = n >= 2
-        if d.rule.is_noun and _is_definite(doc, d) and n < 2:
+        if d.rule.is_noun and _is_definite(doc, d) and n < 2 and not _names_new_group(d, records):
+            # "das Telefonat", "das Treffen": back to a contact already reported. "Das Treffen
+            # der G20-Außenminister" names a new one through its group.
             references.append(d)
         elif complete:
             records.append(d)
@@ -494,6 +505,16 @@ def _date_aware_topics(topics: set[str], when) -> set[str]:
         # The security crisis of 2021/22 was one with Russia.
         return (topics - {"ukraine_war"}) | {"european_security", "russia_relations"}
     return topics
+
+
+def _names_new_group(d, records: list) -> bool:
+    """ "Das Treffen der G20-Außenminister": a meeting noun with its group right after it names
+    a new multilateral contact, unless that group's meeting was reported already."""
+    if d.rule.flexible:
+        return False  # "Das Gespräch umfasste Themen wie die NATO"
+    named = {m.org_id for m in d.mentions if m.org_id and d.trigger < m.start <= d.trigger + 4}
+    seen = {p.actor_id for r in records for p in r.participants}
+    return bool(named - seen)
 
 
 def _refines(current, new) -> bool:
