@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 
 from transforms.knowledge import CORE_ROLES, load_knowledge_base
 from transforms.pipeline.actors import ActorMention
-from transforms.pipeline.lexicon import german_word_list
+from transforms.pipeline.lexicon import german_word_list, read_places
 from transforms.pipeline.tokens import (
     doc_text,
     is_lower_word,
@@ -535,10 +535,15 @@ def _trigger_tokens(doc: Doc) -> set[int]:
 
 
 def _before_visit_noun(doc: Doc, m: ActorMention) -> bool:
-    """ "Rubios Besuch", "die Ankunft Rubios": a genitive next to a visit noun names the traveller."""
+    """ "Rubios Besuch", "die Ankunft Rubios", "ein Treffen Bidens mit ...": a genitive next
+    to a contact noun names who takes part."""
     after = m.end < len(doc) and lower(doc, m.end) in _VISIT_NOUNS
     before = m.start > 0 and lower(doc, m.start - 1) in _VISIT_NOUNS
-    return after or before
+    # After another contact noun only when nothing the genitive could belong to follows:
+    # "Treffen Bidens mit ...", not "während des Telefonats Trumps Verpflichtung".
+    follows = lower(doc, m.end) if m.end < len(doc) else "."
+    contact_noun = m.start > 0 and m.start - 1 in _trigger_tokens(doc) and follows in ("mit", "und", ",", ".")
+    return after or before or contact_noun
 
 
 def _governing_preposition(doc: Doc, m: ActorMention, sent: Span) -> str | None:
@@ -765,11 +770,17 @@ class ContactStatus:
                 continue
             if word_set & _CANCEL_WORDS:
                 d.is_cancelled = True
+            if d.rule.is_noun and any(lower(doc, i) in _CANCEL_WORDS for i in range(d.trigger, d.sent.end)):
+                d.is_cancelled = True  # "Ein geplantes Treffen mit A, B und C wurde abgesagt."
+            if d.rule.is_noun and _in_topic_phrase(doc, d):
+                d.is_cancelled = True  # "es ging um die Atomverhandlungen": a topic, not a contact
+            if _DEMAND.search(span_text(doc, d.sent.start, d.trigger)):
+                d.is_cancelled = True  # "forderten Putin zu Verhandlungen auf": a call, not a contact
             clause_text = span_text(doc, lo, hi)
             if _NOT_HAPPENED.search(clause_text) or _REFUSED.search(clause_text):
                 d.is_cancelled = True
             window = [
-                lower(doc, i) for i in range(max(sent.start, d.trigger - 4), min(sent.end, d.trigger + 3))
+                lower(doc, i) for i in range(max(sent.start, d.trigger - 6), min(sent.end, d.trigger + 3))
             ]
             if any(w in _NEGATION for w in window) and "nur" not in window:
                 d.is_cancelled = True
@@ -777,6 +788,30 @@ class ContactStatus:
             if aspiration and sent.start_char + aspiration.start() < doc[d.trigger].idx:
                 d.is_cancelled = True
         return doc
+
+
+_DEMAND = re.compile(
+    r"\b(forderte|forderten|fordert|fordern|aufgefordert|drängte|drängten|appellierte)\b", re.I
+)
+
+
+def _in_topic_phrase(doc: Doc, d: Draft) -> bool:
+    """A contact noun governed by "um"/"über" ("es ging um die Verhandlungen") is a topic."""
+    i = d.trigger - 1
+    for _ in range(4):
+        if i < d.sent.start:
+            return False
+        low = lower(doc, i)
+        if low == "über":
+            return True
+        if low == "um":
+            # "es ging um", "drehte sich um"; not the purpose "um ... vorzubereiten".
+            return i - 1 >= d.sent.start and lower(doc, i - 1) in ("es", "sich", "ging", "geht", "gehe")
+        if low in _DETERMINERS or is_lower_word(doc, i):
+            i -= 1
+            continue
+        return False
+    return False
 
 
 def _segment_start(doc: Doc, d: Draft) -> int:
@@ -1247,10 +1282,18 @@ class ContactConsolidator:
 
         self.resolver_cls = ActorResolver
         self.kb = kb
+        # Place name -> ISO3, to tell that Kiew lies in the Ukraine (visits merge by that).
+        self.place_country: dict = {p.name: p.country_iso3 for p in read_places(kb.directory / "places.csv")}
+        for c in kb.countries.values():
+            self.place_country[c.name] = c.iso3
+            if c.capital:
+                self.place_country.setdefault(c.capital, c.iso3)
+        self.place_country["__countries__"] = frozenset(c.name for c in kb.countries.values())
 
     def __call__(self, doc: Doc) -> Doc:
         from transforms.pipeline.resolution import consolidate
 
         resolver = self.resolver_cls(self.kb, doc)
+        resolver.place_country = self.place_country
         doc._.contacts = consolidate(doc, doc._.contacts or [], resolver, CORE_ROLES)
         return doc

@@ -49,6 +49,7 @@ class ActorResolver:
         if self.reference_date is None and inferred is not None:
             self.reference_date = inferred.value
         self.mentions: list[ActorMention] = doc._.actor_mentions or []
+        self.place_country: dict = {}
         self.window = self._article_window() if self.reference_date is None else None
 
     def _article_window(self) -> tuple[date, date] | None:
@@ -269,8 +270,11 @@ class ActorResolver:
     def _last_person_with_role(self, m: ActorMention, role: str, when: date | None) -> str | None:
         """ "die Außenministerin", "der Kanzler" repeated: the last one named (or described with
         a country) in that office earlier in the article."""
+        home = _HOME_OFFICES.get(m.text.split()[-1])
         for o in reversed([o for o in self.mentions if o.end <= m.start]):
             if o.kind == "person" and o.person_id:
+                if home and self._country_of(o.person_id) not in (None, home):
+                    continue  # "der Kanzler" after Netanjahu is still Germany's chancellor
                 if o.role == role or self.person_role(o.person_id, when) == role:
                     return o.person_id
             elif o.kind == "office" and o.role == role and (o.jurisdiction or o.country):
@@ -391,7 +395,7 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
         else:
             references.append(d)
     records = _expand_visits(doc, records, resolver)
-    records = _merge_repeats(records)
+    records = _merge_repeats(records, resolver.place_country)
     for ref in references:
         target = _reference_target(ref, records)
         if target is None:
@@ -565,7 +569,19 @@ def _expand_visits(doc: Doc, records: list, resolver: ActorResolver) -> list:
     return out
 
 
-def _merge_repeats(records: list) -> list:
+def _same_destination(a: str | None, b: str | None, place_country: dict[str, str]) -> bool:
+    """A visit "in die Ukraine" and one "nach Kiew" by the same traveller are one trip."""
+    if a == b:
+        return True
+    if a is None or b is None:
+        return False
+    ca, cb = place_country.get(a), place_country.get(b)
+    a_is_country = place_country.get(a) and a in place_country.get("__countries__", ())
+    b_is_country = place_country.get(b) and b in place_country.get("__countries__", ())
+    return bool(ca and ca == cb and (a_is_country or b_is_country))
+
+
+def _merge_repeats(records: list, place_country: dict) -> list:
     """Merge contacts reported twice in one article (same type and participants)."""
     kept: list = []
     for d in records:
@@ -583,7 +599,7 @@ def _merge_repeats(records: list) -> list:
                 continue
             if k.status != d.status and (k.date is None or d.date is None):
                 continue  # an announced summit and a call that happened are two contacts
-            if d.contact_type == "visit" and d.location != k.location:
+            if d.contact_type == "visit" and not _same_destination(d.location, k.location, place_country):
                 continue
             if _dates_conflict(k, d):
                 continue
@@ -595,6 +611,9 @@ def _merge_repeats(records: list) -> list:
         if twin.rule.flexible and not d.rule.flexible:
             twin.contact_type = d.contact_type
         twin.topics |= d.topics
+        if d.contact_type == "visit" and twin.location in place_country.get("__countries__", ()):
+            twin.location = d.location  # keep the city of "nach Kiew" over "in die Ukraine"
+            twin.destinations = [d.location]
         twin.location = twin.location or d.location
         if twin.status == "planned" and d.status == "occurred":
             twin.status = "occurred"
