@@ -531,7 +531,11 @@ _NON_PARTICIPANT_PREPS = frozenset(
 
 
 def _trigger_tokens(doc: Doc) -> set[int]:
-    return {d.trigger for d in doc._.contacts or []}
+    # Read once per document: every doc._ access builds a new spaCy Underscore object.
+    triggers = doc.user_data.get("trigger_tokens")
+    if triggers is None:
+        triggers = doc.user_data["trigger_tokens"] = {d.trigger for d in doc._.contacts or []}
+    return triggers
 
 
 def _before_visit_noun(doc: Doc, m: ActorMention) -> bool:
@@ -1250,6 +1254,15 @@ def trie_regex(words: list[str]) -> str:
 _CONTINUATION_OPENERS = frozenset("""beide er sie dabei zudem auch im es thema themen""".split())
 
 
+def _mentions_by_sentence(doc: Doc) -> dict[int, list[ActorMention]]:
+    grouped = doc.user_data.get("mentions_by_sentence")
+    if grouped is None:
+        grouped = doc.user_data["mentions_by_sentence"] = {}
+        for m in doc._.actor_mentions or []:
+            grouped.setdefault(m.sentence_start, []).append(m)
+    return grouped
+
+
 def _continues(doc: Doc, d: Draft, sent: Span) -> bool:
     """The sentence goes on about the contact: same paragraph, and it opens with a pronoun,
     "Beide", "Dabei" or a participant's name."""
@@ -1260,9 +1273,7 @@ def _continues(doc: Doc, d: Draft, sent: Span) -> bool:
     if first in _CONTINUATION_OPENERS:
         return True
     names = {m.person_id for m in d.mentions if m.person_id}
-    opening = [
-        m for m in doc._.actor_mentions or [] if m.sentence_start == sent.start and m.start - sent.start <= 1
-    ]
+    opening = [m for m in _mentions_by_sentence(doc).get(sent.start, ()) if m.start - sent.start <= 1]
     return any(m.person_id in names for m in opening)
 
 

@@ -36,10 +36,18 @@ class TokenTable:
         self.spaces = [bool(s) for s in arr[:, 2].tolist()]
 
 
+# The document being processed and its table: the rule helpers below are called hundreds
+# of thousands of times, and an identity check is cheaper than a user_data lookup.
+_CURRENT: list = [None, None]
+
+
 def token_table(doc: Doc) -> TokenTable:
+    if _CURRENT[0] is doc:
+        return _CURRENT[1]
     table = doc.user_data.get("token_table")
     if table is None:
         table = doc.user_data["token_table"] = TokenTable(doc)
+    _CURRENT[0], _CURRENT[1] = doc, table
     return table
 
 
