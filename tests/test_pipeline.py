@@ -321,3 +321,21 @@ def test_location_from_dateline_and_from_dort(nlp):
     assert biden["location"] == "Vilnius"
     meloni = next(r for r in recs if r["type"] == "meeting" and "Giorgia Meloni" in r["participants"])
     assert meloni["location"] == "Rom"
+
+
+def test_odd_and_shuffled_text_never_breaks_the_extractor(nlp):
+    """Scrapers deliver fragments, boilerplate and garbage: every one must extract cleanly."""
+    import random
+    from pathlib import Path
+
+    rng = random.Random(7)
+    corpus = Path(__file__).resolve().parents[1] / "data" / "samples" / "articles"
+    words = " ".join(p.read_text(encoding="utf-8") for p in corpus.glob("*.txt")).split()
+    texts = ["Kiew –", "(15.02.2025)", "Die beiden", "zu Gast im", "US-", "G-7-", "sie sie sie"]
+    texts.append("🙂 Merz traf 🙂")
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 60))) for _ in range(150)]
+    for text in texts:
+        extraction = extract_article(nlp, article(text, "2024-05-06"))
+        for rec in extraction.contacts:
+            assert rec.contact_type in ("phone_call", "meeting", "visit", "multilateral", "negotiation")
+            assert rec.evidence and rec.participants
