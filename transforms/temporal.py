@@ -43,6 +43,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
+from transforms.patterns import trie_regex
+
 __all__ = [
     "DateExpression",
     "EXPRESSION_KINDS",
@@ -758,32 +760,12 @@ _STEM_CLASSES: dict[str, frozenset[str]] = {
 }
 
 
-def _trie_regex(words: list[str]) -> str:
-    """An alternation factored by common prefixes (the regex engine scans it faster)."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    # Top level ungrouped: a plain alternation lets the engine skip ahead by first character.
-    return "|".join(re.escape(ch) + emit(child) for ch, child in sorted(trie.items()))
-
-
 for _d in "0123456789":
     _STEM_CLASSES[_d] = frozenset(("D",))
     _STEM_CLASSES[_d + "."] = frozenset(("D", "DD"))
     _STEM_CLASSES[_d + "-"] = frozenset(("D", "DH"))
 _STEMS = re.compile(
-    _trie_regex([w for w in _STEM_CLASSES if not w[0].isdigit()])
+    trie_regex([w for w in _STEM_CLASSES if not w[0].isdigit()])
     + "|"
     + "|".join(f"{d}[.-]?" for d in "0123456789")
 )

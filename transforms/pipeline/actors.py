@@ -20,77 +20,15 @@ from transforms.knowledge import load_knowledge_base
 from transforms.pipeline.lexicon import Entry, Lexicon, german_word_list
 from transforms.pipeline.tokens import lower, sentence_index, span_text, text, token_table
 
-_GLUE = frozenset(
-    [
-        "der",
-        "die",
-        "das",
-        "des",
-        "dem",
-        "den",
-        "ein",
-        "eine",
-        "einen",
-        "einem",
-        "eines",
-        "einer",
-        "sein",
-        "seine",
-        "seinem",
-        "seinen",
-        "seiner",
-        "seines",
-        "ihr",
-        "ihre",
-        "ihrem",
-        "ihren",
-        "ihrer",
-        "ihres",
-        "dessen",
-        "deren",
-        "neue",
-        "neuen",
-        "neuer",
-        "neuem",
-        "ehemalige",
-        "ehemaligen",
-        "ehemaliger",
-        "damalige",
-        "damaligen",
-        "damaliger",
-        "amtierende",
-        "amtierenden",
-        "amtierender",
-        "frühere",
-        "früheren",
-        "früherer",
-        "designierte",
-        "designierten",
-        "künftige",
-        "künftigen",
-        "scheidende",
-        "scheidenden",
-        "stellvertretende",
-        "stellvertretenden",
-    ]
-)
 _POSSESSIVE = frozenset(
-    [
-        "sein",
-        "seine",
-        "seinem",
-        "seinen",
-        "seiner",
-        "seines",
-        "ihr",
-        "ihre",
-        "ihrem",
-        "ihren",
-        "ihrer",
-        "ihres",
-        "dessen",
-        "deren",
-    ]
+    """sein seine seinem seinen seiner seines ihr ihre ihrem ihren ihrer ihres dessen deren""".split()
+)
+# Words that may stand between the parts of one actor mention ("der neue russische Außenminister").
+_GLUE = _POSSESSIVE | frozenset(
+    """der die das des dem den ein eine einen einem eines einer neue neuen neuer neuem ehemalige
+    ehemaligen ehemaliger damalige damaligen damaliger amtierende amtierenden amtierender frühere
+    früheren früherer designierte designierten künftige künftigen scheidende scheidenden
+    stellvertretende stellvertretenden""".split()
 )
 _PRONOUNS = {"er": "m", "ihn": "m", "ihm": "m", "sie": "f"}
 # Words after "sie" that say nothing about number: "wo sie den Minister traf", "sie ihren".

@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from transforms.knowledge import CORE_ROLES, load_knowledge_base
+from transforms.patterns import trie_regex
 from transforms.pipeline.actors import ActorMention
 from transforms.pipeline.lexicon import german_word_list, read_places
 from transforms.pipeline.tokens import (
@@ -1228,27 +1229,6 @@ class ContactTopics:
         ]
         doc.user_data["article_topics"] = lambda: self.topics_of(doc_text(doc))
         return doc
-
-
-def trie_regex(words: list[str]) -> str:
-    """One regex for a set of literal strings, branching like a trie (longest first)."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" in node:
-            return "(?:" + body + ")?"
-        return body
-
-    return build(trie)
 
 
 _CONTINUATION_OPENERS = frozenset("""beide er sie dabei zudem auch im es thema themen""".split())
