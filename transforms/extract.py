@@ -82,6 +82,7 @@ def _evidence_bounds(sent) -> tuple[int, int, str]:
 
 def extract_article(nlp: Language, article: Article) -> ArticleExtraction:
     doc = nlp.make_doc(article.text)
+    doc.user_data["source_text"] = article.text
     doc._.publication = article.published
     doc._.doc_id = article.doc_id
     for _, proc in nlp.pipeline:

@@ -13,27 +13,27 @@ from spacy.attrs import LEMMA, LOWER, ORTH, SPACY
 from spacy.tokens import Doc, Span
 
 _STRINGS: dict[int, str] = {}
+_LOWERED_LEMMAS: dict[int, str] = {}
 
 
 class TokenTable:
     __slots__ = ("texts", "lowers", "spaces", "text")
 
     def __init__(self, doc: Doc):
-        # Doc.text joins every token anew on each access: keep it.
-        self.text = doc.text
+        # Doc.text joins every token anew on each access; the caller that made the doc from a
+        # string can hand that string over (it is the same text).
+        self.text = doc.user_data.get("source_text") or doc.text
         arr = doc.to_array([ORTH, LOWER, SPACY])
-        strings = doc.vocab.strings
+        orths = arr[:, 0].tolist()
+        lowers = arr[:, 1].tolist()
         cache = _STRINGS
-
-        def text(h: int) -> str:
-            s = cache.get(h)
-            if s is None:
-                s = cache[h] = strings[h]
-            return s
-
-        self.texts = [text(h) for h in arr[:, 0].tolist()]
-        self.lowers = [text(h) for h in arr[:, 1].tolist()]
-        self.spaces = [bool(s) for s in arr[:, 2].tolist()]
+        strings = doc.vocab.strings
+        for h in set(orths).union(lowers).difference(cache):
+            cache[h] = strings[h]
+        # map() with the dict's own lookup stays in C: no Python call per token.
+        self.texts = list(map(cache.__getitem__, orths))
+        self.lowers = list(map(cache.__getitem__, lowers))
+        self.spaces = arr[:, 2].astype(bool).tolist()
 
 
 # The document being processed and its table: the rule helpers below are called hundreds
@@ -55,15 +55,12 @@ def token_lemmas(doc: Doc) -> list[str]:
     """Lemmas (lowercased) of all tokens, read once after the lemmatizer has run."""
     lemmas = doc.user_data.get("token_lemmas")
     if lemmas is None:
+        hashes = doc.to_array([LEMMA]).tolist()
+        cache = _LOWERED_LEMMAS
         strings = doc.vocab.strings
-        cache = _STRINGS
-        out = []
-        for h in doc.to_array([LEMMA]).tolist():
-            s = cache.get(h)
-            if s is None:
-                s = cache[h] = strings[h]
-            out.append(s.lower())
-        lemmas = doc.user_data["token_lemmas"] = out
+        for h in set(hashes).difference(cache):
+            cache[h] = strings[h].lower()
+        lemmas = doc.user_data["token_lemmas"] = list(map(cache.__getitem__, hashes))
     return lemmas
 
 
