@@ -19,7 +19,7 @@ from dagster_dbt import (
 )
 
 from orchestration import settings
-from orchestration.assets import WAREHOUSE_POOL
+from orchestration.assets import WAREHOUSE_POOL, is_full_refresh
 from orchestration.resources import ContactsWarehouse
 
 # Folders whose files never change what `dbt parse` produces.
@@ -120,6 +120,8 @@ def build_dbt_assets():
         # dbt's profile reads CONTACTS_WAREHOUSE; hand it the file the Python assets wrote,
         # as an absolute path (dbt resolves relative paths against dbt_project/).
         with _environment(**{settings.WAREHOUSE_ENV: str(warehouse.path())}):
-            yield from dbt.cli(["build"], context=context).stream()
+            # The rebuild job (tag contacts/full_refresh) rebuilds incremental models from scratch.
+            args = ["build", "--full-refresh"] if is_full_refresh(context.run.tags) else ["build"]
+            yield from dbt.cli(args, context=context).stream()
 
     return dbt_models

@@ -2,47 +2,34 @@
 
 from __future__ import annotations
 
-from dagster import (
-    AssetSelection,
-    DefaultScheduleStatus,
-    Definitions,
-    ScheduleDefinition,
-    define_asset_job,
-    in_process_executor,
-)
+from dagster import Definitions, in_process_executor
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets import raw_assets
+from orchestration.checks import raw_checks
 from orchestration.dbt import build_dbt_assets, dbt_executable, dbt_project
+from orchestration.jobs import (  # noqa: F401  (JOB_NAME, WRITER_TAG: imported from here by callers)
+    JOB_NAME,
+    REBUILD_JOB_NAME,
+    WRITER_TAG,
+    daily_refresh,
+    rebuild_contacts,
+    refresh_contacts,
+)
 from orchestration.resources import ContactsWarehouse, ExtractorResource, InboxResource
-
-JOB_NAME = "refresh_contacts"
-# Runs carrying this tag are limited to one at a time by the run queue (dagster.yaml).
-WRITER_TAG = {"contacts/warehouse": "writer"}
+from orchestration.sensors import inbox_sensor
+from orchestration.serving import build_serving_asset
 
 dbt_models = build_dbt_assets()
-
-refresh_contacts = define_asset_job(
-    JOB_NAME,
-    selection=AssetSelection.all(),
-    description="Read the inbox, extract contacts, load the knowledge base, build all dbt models and tests.",
-    # One process, steps one after another: DuckDB takes a single writer.
-    executor_def=in_process_executor,
-    tags=WRITER_TAG,
-)
-
-daily_refresh = ScheduleDefinition(
-    name="daily_refresh_contacts",
-    job=refresh_contacts,
-    cron_schedule="0 6 * * *",
-    execution_timezone="Europe/Berlin",
-    default_status=DefaultScheduleStatus.STOPPED,
-)
+# The copy of the marts for BI tools, published after every successful build.
+serving_marts = build_serving_asset(dbt_models)
 
 defs = Definitions(
-    assets=[*raw_assets, dbt_models],
-    jobs=[refresh_contacts],
+    assets=[*raw_assets, dbt_models, serving_marts],
+    asset_checks=raw_checks,
+    jobs=[refresh_contacts, rebuild_contacts],
     schedules=[daily_refresh],
+    sensors=[inbox_sensor],
     resources={
         "warehouse": ContactsWarehouse(),
         "inbox": InboxResource(),

@@ -85,7 +85,12 @@ class ExtractorResource(ConfigurableResource):
         default="",
         description="spaCy pipeline to build on; empty means $CONTACTS_SPACY_BASE, else blank German.",
     )
+    workers: int = Field(
+        default=0,
+        description="Extracting processes; 0 means $CONTACTS_WORKERS, else one per CPU; 1 = in-process.",
+    )
     _nlp: Any = PrivateAttr(default=None)
+    _sharded: Any = PrivateAttr(default=None)
 
     def base(self) -> str | None:
         return self.spacy_base or settings.spacy_base()
@@ -104,6 +109,15 @@ class ExtractorResource(ConfigurableResource):
         return extractor_version(self._pipeline())
 
     def extract(self, articles: Sequence[Article]) -> list[ArticleExtraction]:
-        from transforms.extract import extract_articles
+        # Once a run has enough articles, they are sharded over worker processes that
+        # are kept for the run's later batches (transforms/parallel.py).
+        from transforms.parallel import RunExtractor
 
-        return extract_articles(self._pipeline(), articles)
+        if self._sharded is None:
+            self._sharded = RunExtractor(self._pipeline(), self.base(), self.workers or None)
+        return self._sharded.extract(articles)
+
+    def teardown_after_execution(self, context: Any) -> None:
+        if self._sharded is not None:
+            self._sharded.close()
+            self._sharded = None

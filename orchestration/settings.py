@@ -39,3 +39,17 @@ def warehouse_path() -> Path:
 def spacy_base() -> str | None:
     """Name or path of a spaCy pipeline to build on; None means a blank German pipeline."""
     return _env(SPACY_BASE_ENV)
+
+
+EXTRACTION_BATCH_ENV = "CONTACTS_EXTRACTION_BATCH"
+DEFAULT_EXTRACTION_BATCH = 100
+
+
+def extraction_batch_size() -> int:
+    """Articles extracted (and committed, and logged as progress) per batch."""
+    value = _env(EXTRACTION_BATCH_ENV)
+    if value is None:
+        return DEFAULT_EXTRACTION_BATCH
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{EXTRACTION_BATCH_ENV} must be a positive whole number, got {value!r}")
+    return int(value)

@@ -41,7 +41,9 @@ ARTICLES = {
 REJECTED = {
     "leer.txt": b"   \n",
     "kaputt.txt": b"date 2025-01-02\n\x00\x01\x02 binary",
-    "latin1.txt": "Außenminister Wadephul traf Rubio in München.".encode("latin-1"),
+    # Neither UTF-8 nor Windows-1252 (0x81 and 0x8D are unassigned there): undecodable.
+    # (Latin-1 text is decoded, not rejected.)
+    "undecodable.txt": b"Au\x81enminister Wadephul traf Rubio in M\x8dnchen.",
 }
 
 

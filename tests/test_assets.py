@@ -27,6 +27,7 @@ RAW_KEYS = {
         "contact_participants",
         "contact_topics",
         "entity_mentions",
+        "extraction_state",
     )
 }
 
@@ -65,8 +66,8 @@ def test_raw_assets_write_the_warehouse(warehouse_path, inbox, fake_extractor):
     assert articles["dagster/row_count"] == 3
     reasons = {Path(r["file"]).name: r["reason"] for r in articles["rejections"]}
     assert reasons["leer.txt"] == "empty file"
-    assert reasons["latin1.txt"].startswith("not valid UTF-8")
-    assert "latin1.txt" in meta["rejected_inputs"]["rejections"]
+    assert reasons["undecodable.txt"].startswith("undecodable")
+    assert "undecodable.txt" in meta["rejected_inputs"]["rejections"]
 
     assert meta["contact_mentions"]["articles_extracted"] == 3
     assert meta["contact_mentions"]["extractor_version"] == "fake-1"

@@ -12,6 +12,8 @@ The fixture, by article (publication date):
 - a4 (no date): another Rubio-Lawrow call on 2025-03-10; undated US-Ukrainian talks.
 - a5 (2025-04-02): Rubio met the German foreign-policy adviser on 2025-04-01; an undated
   look back at the Baerbock-Wang meeting (joins it: the only such meeting).
+
+Planned and occurred contacts are separate meetings; a1's plan links to a3's meeting.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from transforms.records import (
     ENTITY_MENTIONS_SCHEMA,
     REJECTED_INPUTS_SCHEMA,
 )
+from transforms.warehouse import EXTRACTION_STATE_SCHEMA
 
 ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = ROOT / "dbt_project"
@@ -47,13 +50,14 @@ if not DBT.exists():
     DBT = Path(shutil.which("dbt") or "dbt")
 VERSION = "test-1"
 LOADED_AT = datetime(2025, 4, 3, 8, 0, tzinfo=UTC)
+EXTRACTED_AT = datetime(2025, 4, 3, 8, 5, tzinfo=UTC)
 
 RUBIO, LAWROW, BAERBOCK, WANG = "Marco Rubio", "Sergej Lawrow", "Annalena Baerbock", "Wang Yi"
 
 
-def meeting_id(contact_type: str, participants: list[str], anchor: str) -> str:
-    """The id int_meetings_deduplicated gives a meeting (md5 of type|sorted ids|anchor)."""
-    key = f"{contact_type}|{';'.join(sorted(participants))}|{anchor}"
+def meeting_id(contact_type: str, participants: list[str], anchor: str, status: str = "occurred") -> str:
+    """The id int_meetings_deduplicated gives a meeting (md5 of type|status|sorted ids|anchor)."""
+    key = f"{contact_type}|{status}|{';'.join(sorted(participants))}|{anchor}"
     return hashlib.md5(key.encode("utf-8")).hexdigest()
 
 
@@ -233,9 +237,19 @@ def raw_tables() -> dict[str, pl.DataFrame]:
             "rejected_at": LOADED_AT,
         }
     ]
+    state = [
+        {
+            "doc_id": a["doc_id"],
+            "content_hash": a["content_hash"],
+            "extractor_version": VERSION,
+            "extracted_at": EXTRACTED_AT,
+        }
+        for a in ARTICLES
+    ]
     return {
         "articles": pl.DataFrame(ARTICLES, schema=ARTICLES_SCHEMA),
         "rejected_inputs": pl.DataFrame(rejected, schema=REJECTED_INPUTS_SCHEMA),
+        "extraction_state": pl.DataFrame(state, schema=EXTRACTION_STATE_SCHEMA),
         **extraction_tables(),
         **knowledge_frames(knowledge_base()),
     }
@@ -292,6 +306,39 @@ def query(warehouse: Path, sql: str) -> pl.DataFrame:
 
 # --- tests -------------------------------------------------------------------------
 
+MODELS = {
+    "stg_news__articles",
+    "stg_news__rejected_inputs",
+    "stg_news__contact_mentions",
+    "stg_news__contact_participants",
+    "stg_news__contact_topics",
+    "stg_news__entity_mentions",
+    "stg_news__extraction_state",
+    "stg_knowledge__actors",
+    "stg_knowledge__offices",
+    "stg_knowledge__countries",
+    "int_articles__load_versions",
+    "int_contact_mentions__participant_sets",
+    "int_meetings_deduplicated",
+    "dim_actors",
+    "fct_meetings",
+    "fct_meeting_participants",
+    "fct_contact_mentions",
+    "fct_meeting_topics",
+    "rpt_topics_by_month",
+    "rpt_actor_pairs_by_month",
+    "rpt_country_dyads_by_month",
+}
+MARTS = {name for name in MODELS if name.startswith(("dim_", "fct_", "rpt_"))}
+
+CALL = meeting_id("phone_call", [RUBIO, LAWROW], "2025-02-12")
+SECOND_CALL = meeting_id("phone_call", [RUBIO, LAWROW], "2025-03-10")
+VISIT = meeting_id("meeting", [BAERBOCK, WANG], "2025-03-05")
+VISIT_PLAN = meeting_id("meeting", [BAERBOCK, WANG], "2025-03-05", status="planned")
+TALKS = meeting_id("negotiation", ["delegation@RUS", "delegation@USA"], "undated")
+TALKS_PLAN = meeting_id("negotiation", ["delegation@UKR", "delegation@USA"], "undated", status="planned")
+ADVISER = meeting_id("meeting", [RUBIO, "foreign_policy_adviser@DEU"], "2025-04-01")
+
 
 def test_build_runs_every_model_and_test_cleanly(built):
     _, results = built
@@ -300,28 +347,35 @@ def test_build_runs_every_model_and_test_cleanly(built):
     assert not not_clean, not_clean  # warnings count as failures here
 
     models = {uid.split(".")[-1] for uid in statuses if uid.startswith("model.")}
-    assert models == {
-        "stg_news__articles",
-        "stg_news__rejected_inputs",
-        "stg_news__contact_mentions",
-        "stg_news__contact_participants",
-        "stg_news__contact_topics",
-        "stg_news__entity_mentions",
-        "stg_knowledge__actors",
-        "stg_knowledge__offices",
-        "stg_knowledge__countries",
-        "int_contact_mentions__participant_sets",
-        "int_meetings_deduplicated",
-        "dim_actors",
-        "fct_meetings",
-        "fct_meeting_participants",
-        "fct_contact_mentions",
-        "fct_meeting_topics",
-        "rpt_topics_by_month",
-    }
+    assert models == MODELS
     unit_tests = [uid for uid in statuses if uid.startswith("unit_test.")]
-    assert len(unit_tests) >= 6
-    assert sum(uid.startswith("test.") for uid in statuses) > 50
+    assert len(unit_tests) >= 14
+    assert sum(uid.startswith("test.") for uid in statuses) > 100
+
+
+def test_every_model_and_column_is_described_and_marts_have_contracts(built):
+    warehouse, _ = built
+    manifest = json.loads((warehouse.parent / "target" / "manifest.json").read_text())
+    models = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for name, node in models.items():
+            assert node["description"].strip(), f"{name} has no description"
+            assert "grain" in node["description"], f"{name}: the description does not state the grain"
+            actual = [
+                r[0]
+                for r in con.execute(
+                    "select column_name from information_schema.columns "
+                    "where table_schema = ? and table_name = ? order by ordinal_position",
+                    [node["schema"], name],
+                ).fetchall()
+            ]
+            assert actual == list(node["columns"]), f"{name}: YAML columns differ from the relation"
+            for column, spec in node["columns"].items():
+                assert spec["description"].strip(), f"{name}.{column} has no description"
+                if name in MARTS:
+                    assert spec["data_type"], f"{name}.{column} has no data_type"
+            if name in MARTS:
+                assert node["config"]["contract"]["enforced"], f"{name} has no enforced contract"
 
 
 def test_relations_land_in_verbatim_schemas(built):
@@ -333,60 +387,58 @@ def test_relations_land_in_verbatim_schemas(built):
     )
     kinds = {(r["table_schema"], r["table_name"]): r["table_type"] for r in rows.iter_rows(named=True)}
     assert kinds[("staging", "stg_news__contact_mentions")] == "VIEW"
-    assert kinds[("intermediate", "int_meetings_deduplicated")] == "VIEW"
+    assert kinds[("intermediate", "int_articles__load_versions")] == "VIEW"
+    # Incremental models are tables.
+    assert kinds[("intermediate", "int_meetings_deduplicated")] == "BASE TABLE"
     assert kinds[("marts", "fct_meetings")] == "BASE TABLE"
     assert kinds[("marts", "rpt_topics_by_month")] == "BASE TABLE"
-    assert len(kinds) == 17
+    assert len(kinds) == len(MODELS)
 
 
 def test_fct_meetings_merges_mentions_across_articles(built):
     warehouse, _ = built
     meetings = query(warehouse, "select * from marts.fct_meetings order by meeting_id")
-    assert meetings.height == 6
     by_id = {r["meeting_id"]: r for r in meetings.iter_rows(named=True)}
+    assert set(by_id) == {CALL, SECOND_CALL, VISIT, VISIT_PLAN, TALKS, TALKS_PLAN, ADVISER}
 
     # The same call, reported with a day (a1) and with a month (a2): one meeting.
-    call = by_id[meeting_id("phone_call", [RUBIO, LAWROW], "2025-02-12")]
-    assert call["count_mentions"] == 2
-    assert call["count_articles"] == 2
+    call = by_id[CALL]
+    assert (call["count_mentions"], call["count_articles"]) == (2, 2)
     assert call["meeting_date"] == date(2025, 2, 12)
     assert call["meeting_date_precision"] == "day"
-    assert call["status"] == "occurred"
+    assert call["status"] == "occurred" and not call["is_planned"]
     assert call["first_reported_date"] == date(2025, 2, 1)
     assert call["best_mention_id"] == "a2-call"  # highest confidence
     assert call["evidence"] == "Evidence of a2-call."
     assert call["participant_key"] == "Marco Rubio;Sergej Lawrow"
+    assert call["last_loaded_at"] == EXTRACTED_AT
 
     # Another call between the same people on another day: its own meeting.
-    second = by_id[meeting_id("phone_call", [RUBIO, LAWROW], "2025-03-10")]
+    second = by_id[SECOND_CALL]
     assert second["count_mentions"] == 1
     assert second["first_reported_date"] is None
 
-    # Planned (a1) + occurred (a3) + undated look-back (a5): one occurred meeting.
-    visit = by_id[meeting_id("meeting", [BAERBOCK, WANG], "2025-03-05")]
-    assert (visit["count_mentions"], visit["count_articles"]) == (3, 3)
-    assert visit["status"] == "occurred" and visit["has_occurred"] and not visit["is_planned"]
+    # Occurred (a3) + undated look-back (a5) are one meeting; a1's plan is a meeting of its
+    # own that points to it.
+    visit = by_id[VISIT]
+    assert (visit["count_mentions"], visit["count_articles"]) == (2, 2)
     assert visit["location"] == "Peking"
     assert visit["best_mention_id"] == "a3-meet"
+    assert (visit["count_announcements"], visit["first_announced_date"]) == (1, date(2025, 2, 13))
+    plan = by_id[VISIT_PLAN]
+    assert plan["status"] == "planned" and plan["is_planned"]
+    assert plan["occurred_meeting_id"] == VISIT
+    assert (plan["count_mentions"], plan["count_announcements"]) == (1, 0)
 
-    talks = by_id[meeting_id("negotiation", ["delegation@RUS", "delegation@USA"], "undated")]
+    talks = by_id[TALKS]
     assert talks["meeting_date"] is None and talks["meeting_date_precision"] is None
     assert talks["location"] == "Riad"
 
-    planned = by_id[meeting_id("negotiation", ["delegation@UKR", "delegation@USA"], "undated")]
-    assert planned["status"] == "planned" and planned["is_planned"]
+    # Planned talks with nobody reported to have held them: not linked.
+    talks_plan = by_id[TALKS_PLAN]
+    assert talks_plan["is_planned"] and talks_plan["occurred_meeting_id"] is None
 
-    adviser = by_id[meeting_id("meeting", [RUBIO, "foreign_policy_adviser@DEU"], "2025-04-01")]
-    assert adviser["count_participants"] == 2
-
-    assert set(by_id) == {
-        meeting_id("phone_call", [RUBIO, LAWROW], "2025-02-12"),
-        meeting_id("phone_call", [RUBIO, LAWROW], "2025-03-10"),
-        meeting_id("meeting", [BAERBOCK, WANG], "2025-03-05"),
-        meeting_id("negotiation", ["delegation@RUS", "delegation@USA"], "undated"),
-        meeting_id("negotiation", ["delegation@UKR", "delegation@USA"], "undated"),
-        meeting_id("meeting", [RUBIO, "foreign_policy_adviser@DEU"], "2025-04-01"),
-    }
+    assert by_id[ADVISER]["count_participants"] == 2
 
 
 def test_fct_contact_mentions_one_row_per_article_mention(built):
@@ -394,15 +446,16 @@ def test_fct_contact_mentions_one_row_per_article_mention(built):
     mentions = query(warehouse, "select * from marts.fct_contact_mentions")
     assert mentions.height == len(MENTIONS)
     by_id = {r["mention_id"]: r for r in mentions.iter_rows(named=True)}
-    merged = meeting_id("phone_call", [RUBIO, LAWROW], "2025-02-12")
-    assert by_id["a1-call"]["meeting_id"] == by_id["a2-call"]["meeting_id"] == merged
+    assert by_id["a1-call"]["meeting_id"] == by_id["a2-call"]["meeting_id"] == CALL
     # The month mention keeps its own date and gets the meeting's more precise one.
     assert by_id["a2-call"]["contact_date_precision"] == "month"
     assert by_id["a2-call"]["meeting_date"] == date(2025, 2, 12)
-    assert by_id["a5-back"]["meeting_id"] == meeting_id("meeting", [BAERBOCK, WANG], "2025-03-05")
+    assert by_id["a5-back"]["meeting_id"] == VISIT
+    assert by_id["a1-plan"]["meeting_id"] == VISIT_PLAN
     assert by_id["a1-plan"]["is_planned"] and by_id["a1-plan"]["status"] == "planned"
     assert by_id["a3-meet"]["published_date"] == date(2025, 3, 6)
     assert by_id["a3-meet"]["evidence"] == "Evidence of a3-meet."
+    assert by_id["a3-meet"]["loaded_at"] == EXTRACTED_AT
 
 
 def test_fct_meeting_participants_and_topics(built):
@@ -410,9 +463,8 @@ def test_fct_meeting_participants_and_topics(built):
     participants = query(
         warehouse, "select meeting_id, actor_id, role, count_mentions from marts.fct_meeting_participants"
     )
-    assert participants.height == 12  # six meetings, two participants each
-    call = meeting_id("phone_call", [RUBIO, LAWROW], "2025-02-12")
-    rows = participants.filter(pl.col("meeting_id") == call).sort("actor_id").to_dicts()
+    assert participants.height == 14  # seven meetings, two participants each
+    rows = participants.filter(pl.col("meeting_id") == CALL).sort("actor_id").to_dicts()
     assert [(r["actor_id"], r["role"], r["count_mentions"]) for r in rows] == [
         (RUBIO, "foreign_minister", 2),
         (LAWROW, "foreign_minister", 2),
@@ -421,14 +473,14 @@ def test_fct_meeting_participants_and_topics(built):
     topics = query(
         warehouse, "select meeting_id, topic, count_mentions, count_articles from marts.fct_meeting_topics"
     )
-    visit = meeting_id("meeting", [BAERBOCK, WANG], "2025-03-05")
-    got = {
-        (r["topic"], r["count_mentions"], r["count_articles"])
-        for r in topics.filter(pl.col("meeting_id") == visit).iter_rows(named=True)
-    }
-    assert got == {("china", 3, 3), ("bilateral_relations", 1, 1)}
-    got = {r["topic"] for r in topics.filter(pl.col("meeting_id") == call).iter_rows(named=True)}
-    assert got == {"ukraine_war", "russia_relations"}
+
+    def topics_of(meeting: str) -> set[tuple]:
+        rows = topics.filter(pl.col("meeting_id") == meeting).iter_rows(named=True)
+        return {(r["topic"], r["count_mentions"], r["count_articles"]) for r in rows}
+
+    assert topics_of(VISIT) == {("china", 2, 2), ("bilateral_relations", 1, 1)}
+    assert topics_of(VISIT_PLAN) == {("china", 1, 1)}
+    assert {t for t, _, _ in topics_of(CALL)} == {"ukraine_war", "russia_relations"}
 
 
 def test_rpt_topics_by_month(built):
@@ -439,19 +491,59 @@ def test_rpt_topics_by_month(built):
             r["count_meetings"],
             r["count_articles"],
             r["count_meetings_occurred"],
+            r["count_meetings_planned"],
             r["count_meetings_dated_by_publication"],
+            r["count_actors"],
         )
         for r in report.iter_rows(named=True)
     }
     assert got == {
-        ("2025-02", "ukraine_war"): (1, 2, 1, 0),  # one call, reported by a1 and a2
-        ("2025-02", "russia_relations"): (1, 1, 1, 0),
-        ("2025-03", "ukraine_war"): (1, 1, 1, 0),  # the 10 March call; the undated a4 talks are out
-        ("2025-03", "china"): (1, 3, 1, 0),
-        ("2025-03", "bilateral_relations"): (1, 1, 1, 0),
-        ("2025-03", "peace_talks"): (1, 1, 1, 1),  # undated talks, placed by a3's publication
-        ("2025-04", "transatlantic"): (1, 1, 1, 0),
+        ("2025-02", "ukraine_war"): (1, 2, 1, 0, 0, 2),  # one call, reported by a1 and a2
+        ("2025-02", "russia_relations"): (1, 1, 1, 0, 0, 2),
+        ("2025-03", "ukraine_war"): (1, 1, 1, 0, 0, 2),  # the 10 March call; the undated a4 talks are out
+        ("2025-03", "china"): (2, 3, 1, 1, 0, 2),  # the meeting (a3, a5) and its plan (a1)
+        ("2025-03", "bilateral_relations"): (1, 1, 1, 0, 0, 2),
+        ("2025-03", "peace_talks"): (1, 1, 1, 0, 1, 2),  # undated talks, placed by a3's publication
+        ("2025-04", "transatlantic"): (1, 1, 1, 0, 0, 2),
     }
+
+
+def test_rpt_actor_pairs_and_country_dyads(built):
+    warehouse, _ = built
+    pairs = query(warehouse, "select * from marts.rpt_actor_pairs_by_month")
+    got = {
+        (r["meeting_month"].isoformat()[:7], r["contact_type"], r["first_actor_id"], r["second_actor_id"]): (
+            r["count_meetings"],
+            r["count_meetings_planned"],
+            r["count_articles"],
+        )
+        for r in pairs.iter_rows(named=True)
+    }
+    assert got[("2025-02", "phone_call", RUBIO, LAWROW)] == (1, 0, 2)
+    assert got[("2025-03", "meeting", BAERBOCK, WANG)] == (2, 1, 3)
+    # Seven meetings of two actors each: Baerbock and Wang's meeting and its plan share a
+    # row, and the planned talks (no date, undated article) are left out.
+    assert len(got) == 5
+    assert pairs.filter(pl.col("first_actor_id") == BAERBOCK)["second_country_iso3"].to_list() == ["CHN"]
+
+    dyads = query(warehouse, "select * from marts.rpt_country_dyads_by_month")
+    got = {
+        (
+            r["meeting_month"].isoformat()[:7],
+            r["contact_type"],
+            r["first_country_iso3"],
+            r["second_country_iso3"],
+        ): (
+            r["count_meetings"],
+            r["first_country_name"],
+            r["second_country_name"],
+        )
+        for r in dyads.iter_rows(named=True)
+    }
+    assert got[("2025-02", "phone_call", "RUS", "USA")] == (1, "Russland", "Vereinigte Staaten")
+    assert got[("2025-03", "meeting", "CHN", "DEU")] == (2, "China", "Deutschland")
+    assert got[("2025-03", "negotiation", "RUS", "USA")][0] == 1  # undated, placed by publication
+    assert ("2025-04", "meeting", "DEU", "USA") in got  # Rubio and the German adviser
 
 
 def test_dim_actors(built):
@@ -463,11 +555,15 @@ def test_dim_actors(built):
     rubio = by_id[RUBIO]
     assert rubio["is_curated"] and rubio["actor_kind"] == "person"
     assert rubio["roles_held"] == "foreign_minister@USA"
+    assert rubio["offices_held"] == "foreign_minister@USA (2025-01-21 – today)"
     assert (rubio["count_meetings"], rubio["count_mentions"], rubio["count_articles"]) == (3, 4, 4)
     assert rubio["first_seen_date"] == date(2025, 2, 1)
     assert rubio["last_seen_date"] == date(2025, 4, 2)
     assert rubio["first_meeting_date"] == date(2025, 2, 12)
     assert rubio["count_entity_mentions"] == 1
+    baerbock = by_id[BAERBOCK]
+    assert (baerbock["count_meetings"], baerbock["count_meetings_occurred"]) == (2, 1)
+    assert baerbock["offices_held"] == "foreign_minister@DEU (2021-12-08 – 2025-05-06)"
 
     unseen = by_id["Johann Wadephul"]
     assert unseen["is_curated"] and unseen["count_meetings"] == 0 and unseen["first_seen_date"] is None
@@ -492,3 +588,40 @@ def test_build_succeeds_on_an_empty_raw_layer(tmp_path):
     result = run_dbt(["build"], warehouse, tmp_path)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
     assert query(warehouse, "select count(*) as n from marts.fct_meetings")["n"][0] == 0
+
+
+# --- the shared evaluation seeds, through the whole pipeline ------------------------
+
+SEEDS = ROOT.parent / "shared" / "eval" / "seeds"
+
+
+@pytest.mark.e2e
+def test_seeds_rubio_lawrow_call_is_one_meeting(tmp_path, monkeypatch):
+    """Seeds 002 (month only) and 004 (15.02.2025) report the same call: one meeting."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"{SEEDS} is not there (the shared evaluation data sits beside the project)")
+    from orchestration import cli
+
+    database = tmp_path / "warehouse" / "contacts.duckdb"
+    monkeypatch.setenv("CONTACTS_INBOX", str(SEEDS))
+    monkeypatch.setenv("CONTACTS_WAREHOUSE", str(database))
+    monkeypatch.delenv("CONTACTS_KB_DIR", raising=False)  # the real knowledge base
+    monkeypatch.delenv("CONTACTS_SPACY_BASE", raising=False)
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    assert cli.main(["run"]) == 0
+
+    calls = query(
+        database,
+        "select meeting_id, meeting_date, meeting_date_precision, count_articles, count_mentions "
+        "from marts.fct_meetings where contact_type = 'phone_call' and status = 'occurred' "
+        "and participant_key = 'Marco Rubio;Sergej Lawrow' and meeting_date = date '2025-02-15'",
+    )
+    assert calls.height == 1, calls
+    call = calls.row(0, named=True)
+    assert call["meeting_date_precision"] == "day"
+    assert call["count_articles"] == 2
+    docs = query(
+        database,
+        f"select distinct doc_id from marts.fct_contact_mentions where meeting_id = '{call['meeting_id']}'",
+    )["doc_id"].to_list()
+    assert sorted(d[:3] for d in docs) == ["002", "004"]

@@ -136,7 +136,7 @@ def test_rejections_are_the_current_set(con, scan, inbox):
     rescan = read_inbox(inbox)
     wh.record_rejections(con, rejections_frame(rescan.rejections, T1))
     names = {Path(r[0]).name for r in rows(con, "rejected_inputs", "source_path")}
-    assert names == {"kaputt.txt", "latin1.txt"}
+    assert names == {"kaputt.txt", "undecodable.txt"}
 
 
 # --- knowledge -----------------------------------------------------------------------

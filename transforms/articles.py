@@ -153,6 +153,8 @@ def make_article(
 
 def _looks_like_utf16_without_bom(data: bytes) -> bool:
     sample = data[:4096]
+    if len(sample) < 64:
+        return False
     half = max(len(sample) // 2, 1)
     return sample[0::2].count(0) > 0.4 * half or sample[1::2].count(0) > 0.4 * half
 
@@ -259,9 +261,7 @@ def article_paths(folder: Path) -> list[Path]:
     """
     if not folder.is_dir():
         raise FileNotFoundError(f"inbox folder does not exist: {folder}")
-    return sorted(
-        p for p in folder.iterdir() if is_article_file(p) and (p.is_symlink() or p.is_file())
-    )
+    return sorted(p for p in folder.iterdir() if is_article_file(p) and (p.is_symlink() or p.is_file()))
 
 
 def inbox_fingerprint(folder: Path) -> str:
@@ -318,7 +318,9 @@ def read_input(path: Path, root: Path | None, max_bytes: int) -> bytes:
         raise ArticleError("file disappeared while the inbox was read") from exc
     except OSError as exc:
         raise ArticleError(f"unreadable: {exc.strerror or exc}") from exc
-    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(data) != after.st_size:
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(
+        data
+    ) != after.st_size:
         raise ArticleError("file changed while it was read (still being written?); it is read again next run")
     return data
 
@@ -338,19 +340,67 @@ def parse_file(path: Path, data: bytes) -> tuple[list[Article], list[Rejection]]
     return [parse_article(path.stem, data, str(path))], []
 
 
-def scan_files(paths: Iterable[Path], root: Path | None = None, max_bytes: int | None = None) -> InboxScan:
-    """Read the files in order; ``root`` (the inbox) confines symlinks, ``max_bytes`` the size.
+def _deduplicate(
+    parsed: list[Article], stored: Mapping[str, tuple[str, str]]
+) -> tuple[list[Article], list[Rejection]]:
+    """One article per doc_id and per content hash, preferring what the warehouse holds.
 
-    ``max_bytes`` defaults to $CONTACTS_MAX_FILE_MB (see ``max_file_bytes``), read now.
+    Several files with one doc_id: the file the stored article came from wins, else the
+    first. Several articles with one content: the one stored under its doc_id wins, else
+    the first; when the content is stored under a doc_id that is not read now (its file
+    left the inbox), all are duplicates. So a new copy never displaces or doubles a
+    stored article, and the outcome does not depend on file names alone.
+    """
+    rejections: list[Rejection] = []
+    by_id: dict[str, list[Article]] = {}
+    for article in parsed:
+        by_id.setdefault(article.doc_id, []).append(article)
+    winners: list[Article] = []
+    for article in parsed:
+        group = by_id[article.doc_id]
+        first = next((a for a in group if stored.get(a.doc_id, ("", ""))[1] == a.source_path), group[0])
+        if article is first:
+            winners.append(article)
+        else:
+            reason = f"duplicate doc_id: already read from {first.source_path}"
+            rejections.append(Rejection(article.source_path, article.doc_id, reason, None))
 
-    The first of several articles with one ``doc_id`` or one ``content_hash`` wins; the
-    others are rejected as duplicates, naming the article they duplicate.
+    read_ids = {a.doc_id for a in winners}
+    stored_owner = {digest: doc_id for doc_id, (digest, _) in sorted(stored.items(), reverse=True)}
+    by_hash: dict[str, list[Article]] = {}
+    for article in winners:
+        by_hash.setdefault(article.content_hash, []).append(article)
+    articles: list[Article] = []
+    for article in winners:
+        group = by_hash[article.content_hash]
+        owner = stored_owner.get(article.content_hash)
+        first = next((a for a in group if a.doc_id == owner), group[0])
+        if owner is not None and owner not in read_ids:
+            reason = f"duplicate: same article as {owner}, loaded earlier"
+        elif article is first:
+            articles.append(article)
+            continue
+        else:
+            reason = f"duplicate: same article as {first.doc_id} ({first.source_path})"
+        rejections.append(Rejection(article.source_path, article.doc_id, reason, None))
+    return articles, rejections
+
+
+def scan_files(
+    paths: Iterable[Path],
+    root: Path | None = None,
+    max_bytes: int | None = None,
+    stored: Mapping[str, tuple[str, str]] | None = None,
+) -> InboxScan:
+    """Read the files in order into articles and rejections.
+
+    ``root`` (the inbox) confines symlinks; ``max_bytes`` defaults to $CONTACTS_MAX_FILE_MB
+    (see ``max_file_bytes``), read now; ``stored`` maps the doc_ids in the warehouse to
+    their (content_hash, source_path) for the duplicate rules of ``_deduplicate``.
     """
     limit = max_file_bytes() if max_bytes is None else max_bytes
-    articles: list[Article] = []
+    parsed: list[Article] = []
     rejections: list[Rejection] = []
-    by_id: dict[str, Article] = {}
-    by_hash: dict[str, Article] = {}
     for path in paths:
         try:
             data = read_input(path, root, limit)
@@ -362,47 +412,17 @@ def scan_files(paths: Iterable[Path], root: Path | None = None, max_bytes: int |
         except ArticleError as exc:
             rejections.append(Rejection(str(path), path.stem, str(exc), content_hash(data)))
             continue
+        parsed.extend(found)
         rejections.extend(rejected)
-        for article in found:
-            source_hash = content_hash(data) if article.source_path == str(path) else None
-            if article.doc_id in by_id:
-                first = by_id[article.doc_id]
-                reason = f"duplicate doc_id: already read from {first.source_path}"
-            elif article.content_hash in by_hash:
-                first = by_hash[article.content_hash]
-                reason = f"duplicate: same article as {first.doc_id} ({first.source_path})"
-            else:
-                by_id[article.doc_id] = by_hash[article.content_hash] = article
-                articles.append(article)
-                continue
-            rejections.append(Rejection(article.source_path, article.doc_id, reason, source_hash))
-    return InboxScan(articles, rejections)
+    articles, duplicates = _deduplicate(parsed, stored or {})
+    return InboxScan(articles, rejections + duplicates)
 
 
-def read_inbox(folder: Path, max_bytes: int | None = None) -> InboxScan:
+def read_inbox(
+    folder: Path, max_bytes: int | None = None, stored: Mapping[str, tuple[str, str]] | None = None
+) -> InboxScan:
     """Read every article of the inbox folder; unreadable inputs become rejections."""
-    return scan_files(article_paths(folder), root=folder, max_bytes=max_bytes)
-
-
-def drop_stored_duplicates(scan: InboxScan, stored: Mapping[str, str]) -> InboxScan:
-    """Reject articles whose content is already stored under another doc_id.
-
-    ``stored`` maps ``content_hash`` to ``doc_id`` for the articles in the warehouse. An
-    article of this scan is a duplicate when its content is stored under a doc_id that is
-    not itself being (re)loaded now: the inbox may be a drop folder whose first copy of the
-    article is long gone, and loading the second copy would count the article twice.
-    """
-    scanned = {a.doc_id for a in scan.articles}
-    kept: list[Article] = []
-    rejections = list(scan.rejections)
-    for article in scan.articles:
-        owner = stored.get(article.content_hash)
-        if owner is not None and owner != article.doc_id and owner not in scanned:
-            reason = f"duplicate: same article as {owner}, loaded earlier"
-            rejections.append(Rejection(article.source_path, article.doc_id, reason, None))
-        else:
-            kept.append(article)
-    return InboxScan(kept, rejections)
+    return scan_files(article_paths(folder), root=folder, max_bytes=max_bytes, stored=stored)
 
 
 def max_file_bytes(value: str | None = None) -> int:
@@ -417,4 +437,3 @@ def max_file_bytes(value: str | None = None) -> int:
     if megabytes <= 0:
         raise ValueError(f"CONTACTS_MAX_FILE_MB must be positive, got {value!r}")
     return int(megabytes * 1024 * 1024)
-

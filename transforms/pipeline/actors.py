@@ -399,8 +399,13 @@ class ActorRecognizer:
         elif start > 1 and lower(doc, start - 2) in _POSSESSIVE and text(doc, start - 1).islower():
             mention.is_possessive = True
             mention.attributes["possessive"] = lower(doc, start - 2)
-        if start > 0 and lower(doc, start - 1) == "als":
-            # "Trumps als US-Präsident": a role predicated of someone already named.
+        if (
+            start > 0
+            and lower(doc, start - 1) == "als"
+            or (start > 1 and lower(doc, start - 2) == "als" and text(doc, start - 1).islower())
+        ):
+            # "Trumps als US-Präsident", "Als erster Regierungschef": a role predicated of
+            # someone named elsewhere in the sentence.
             mention.attributes["appositive"] = True
         end = hit.end
         # A name right after the office or after a comma:

@@ -364,6 +364,9 @@ class ContactParticipants:
                     ]
                     if not pool:
                         continue
+                # Visits take their traveller on their own (see _traveller): other contacts of
+                # the sentence have first claim on the actors ("traf Biden bei seinem Besuch").
+                pool = [d for d in pool if d.contact_type != "visit"] or pool
                 owner = min(pool, key=lambda d: _distance(doc, m, d))
                 owner.mentions.append(m)
             for d in sent_drafts:
@@ -471,8 +474,11 @@ class ContactParticipants:
                 j += 1
         if m.kind == "country":
             # A bare country is an actor only as a side: "mit Russland", "zwischen Russland und der Nato".
-            prev = lower(doc, m.start - 1) if m.start > sent.start else ""
-            prev2 = lower(doc, m.start - 2) if m.start - 1 > sent.start else ""
+            k = m.start - 1
+            while k > sent.start and lower(doc, k) in _DETERMINERS:
+                k -= 1  # "zwischen Russland und der Ukraine"
+            prev = lower(doc, k) if k >= sent.start else ""
+            prev2 = lower(doc, k - 1) if k - 1 >= sent.start else ""
             if prev in ("zwischen", "mit") or prev2 in ("zwischen", "mit"):
                 # "im Konflikt mit Russland": "mit" belongs to the noun before it, not to a contact.
                 k = m.start - 1 if prev in ("zwischen", "mit") else m.start - 2

@@ -1,9 +1,81 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['contact_type', 'merge_key'],
+        on_schema_change='fail',
+        post_hook="{{ delete_rows_missing_upstream(ref('int_contact_mentions__participant_sets'), ['mention_id', 'loaded_at']) }}",
+    )
+}}
+
 {#
-    The merge of contact mentions into distinct real-world contacts ("meetings").
-    The rules are written down in _intermediate__models.yml and unit-tested there.
+    The merge of contact mentions into distinct real-world contacts ("meetings") and the
+    link of planned meetings to the occurred ones. The rules are written down in
+    _intermediate__models.yml and unit-tested there.
+
+    Both only ever look inside one group, a contact type and participant set
+    (contact_type, merge_key), so the model is incremental by group: a run recomputes the
+    groups that gained, lost or reloaded a mention since the last build and leaves the
+    others alone. The post-hook removes groups whose last mention is gone.
 #}
 
 with
+
+participant_sets as (
+
+    select
+        mention_id,
+        doc_id,
+        contact_type,
+        status,
+        contact_date,
+        contact_date_precision,
+        contact_month,
+        participant_key,
+        merge_key,
+        count_participants,
+        count_topics,
+        published_date,
+        loaded_at
+    from {{ ref('int_contact_mentions__participant_sets') }}
+
+),
+
+{% if is_incremental() %}
+
+    affected_groups as (
+
+        -- Groups with a new or reloaded mention ...
+        select
+            contact_type,
+            merge_key
+        from participant_sets
+        where not exists (
+            select 1
+            from {{ this }} as built
+            where
+                built.mention_id = participant_sets.mention_id
+                and built.loaded_at = participant_sets.loaded_at
+        )
+
+        union
+
+        -- ... and groups that lost a mention (removed, or reloaded into another group).
+        select
+            built.contact_type,
+            built.merge_key
+        from {{ this }} as built
+        where not exists (
+            select 1
+            from participant_sets
+            where
+                participant_sets.mention_id = built.mention_id
+                and participant_sets.loaded_at = built.loaded_at
+        )
+
+    ),
+
+{% endif %}
 
 mentions as (
 
@@ -16,10 +88,20 @@ mentions as (
         contact_date_precision,
         contact_month,
         participant_key,
+        merge_key,
         count_participants,
-        -- A mention without participants cannot be matched to anything: its own group.
-        coalesce(participant_key, '#' || mention_id) as merge_key
-    from {{ ref('int_contact_mentions__participant_sets') }}
+        count_topics,
+        published_date,
+        loaded_at
+    from participant_sets
+    {% if is_incremental() %}
+        where (contact_type, merge_key) in (
+            select
+                affected_groups.contact_type,
+                affected_groups.merge_key
+            from affected_groups
+        )
+    {% endif %}
 
 ),
 
@@ -28,6 +110,7 @@ day_meetings as (
     -- Step 1: day-precision mentions meet on their day; one meeting per distinct day.
     select distinct
         contact_type,
+        status,
         merge_key,
         contact_month,
         contact_date as meeting_date
@@ -40,6 +123,7 @@ day_meetings_per_month as (
 
     select
         contact_type,
+        status,
         merge_key,
         contact_month,
         count(*) as count_day_meetings,
@@ -47,6 +131,7 @@ day_meetings_per_month as (
     from day_meetings
     group by
         contact_type,
+        status,
         merge_key,
         contact_month
 
@@ -80,6 +165,7 @@ dated_anchors as (
     left join day_meetings_per_month
         on
             mentions.contact_type = day_meetings_per_month.contact_type
+            and mentions.status = day_meetings_per_month.status
             and mentions.merge_key = day_meetings_per_month.merge_key
             and mentions.contact_month = day_meetings_per_month.contact_month
     where mentions.contact_date_precision = 'month'
@@ -91,6 +177,7 @@ dated_mentions as (
     select
         mentions.mention_id,
         mentions.contact_type,
+        mentions.status,
         mentions.merge_key,
         dated_anchors.meeting_date,
         dated_anchors.meeting_date_precision,
@@ -108,6 +195,7 @@ dated_meetings_per_group as (
 
     select
         contact_type,
+        status,
         merge_key,
         count(distinct meeting_anchor) as count_dated_meetings,
         min(meeting_anchor) as first_meeting_anchor,
@@ -116,15 +204,16 @@ dated_meetings_per_group as (
     from dated_mentions
     group by
         contact_type,
+        status,
         merge_key
 
 ),
 
 undated_anchors as (
 
-    -- Step 3: an undated mention joins the only meeting of its (type, participant set)
-    -- when there is exactly one; otherwise all undated mentions of the group form one
-    -- undated meeting.
+    -- Step 3: an undated mention joins the only meeting of its type, status and
+    -- participant set when there is exactly one; otherwise all undated mentions of the
+    -- group form one undated meeting.
     select
         mentions.mention_id,
         case
@@ -144,6 +233,7 @@ undated_anchors as (
     left join dated_meetings_per_group
         on
             mentions.contact_type = dated_meetings_per_group.contact_type
+            and mentions.status = dated_meetings_per_group.status
             and mentions.merge_key = dated_meetings_per_group.merge_key
     where mentions.contact_date is null
 
@@ -169,42 +259,196 @@ anchors as (
 
 ),
 
-final as (
+clustered as (
 
     select
         mentions.mention_id,
-        md5(
-            mentions.contact_type
-            || '|' || mentions.merge_key
-            || '|' || anchors.meeting_anchor
-        ) as meeting_id,
         mentions.doc_id,
         mentions.contact_type,
         mentions.status,
         mentions.participant_key,
+        mentions.merge_key,
         mentions.count_participants,
+        mentions.count_topics,
         mentions.contact_date,
         mentions.contact_date_precision,
+        mentions.published_date,
+        mentions.loaded_at,
         anchors.meeting_anchor,
         anchors.meeting_date,
-        anchors.meeting_date_precision
+        anchors.meeting_date_precision,
+        md5(
+            mentions.contact_type
+            || '|' || mentions.status
+            || '|' || mentions.merge_key
+            || '|' || anchors.meeting_anchor
+        ) as meeting_id
     from mentions
     inner join anchors
         on mentions.mention_id = anchors.mention_id
+
+),
+
+meetings as (
+
+    select
+        meeting_id,
+        contact_type,
+        status,
+        merge_key,
+        meeting_date,
+        meeting_date_precision,
+        -- The last day the meeting can have been on (month precision: the month's end).
+        case
+            when meeting_date_precision = 'month' then last_day(meeting_date)
+            else meeting_date
+        end as meeting_latest_date,
+        min(published_date) as first_reported_date,
+        max(published_date) as last_reported_date
+    from clustered
+    group by
+        meeting_id,
+        contact_type,
+        status,
+        merge_key,
+        meeting_date,
+        meeting_date_precision
+
+),
+
+groups_with_dated_occurred as (
+
+    select distinct
+        contact_type,
+        merge_key
+    from meetings
+    where status = 'occurred' and meeting_date is not null
+
+),
+
+link_candidates as (
+
+    -- Every (planned, occurred) pair of a group with the rule that allows the link, if
+    -- any; the lowest rank wins, then the earliest occurred meeting.
+    select
+        planned.meeting_id,
+        occurred.meeting_id as occurred_meeting_id,
+        occurred.meeting_date as occurred_meeting_date,
+        occurred.meeting_date_precision as occurred_meeting_date_precision,
+        case
+            -- Planned for a day: the occurred meeting of that day ...
+            when
+                planned.meeting_date_precision = 'day'
+                and occurred.meeting_date_precision = 'day'
+                and occurred.meeting_date = planned.meeting_date
+                then 1
+            -- ... or the one known only to be in that day's month.
+            when
+                planned.meeting_date_precision = 'day'
+                and occurred.meeting_date_precision = 'month'
+                and occurred.meeting_date = date_trunc('month', planned.meeting_date)
+                then 2
+            -- Planned for a month: the first occurred meeting in that month or later.
+            when
+                planned.meeting_date_precision = 'month'
+                and occurred.meeting_latest_date >= planned.meeting_date
+                then 3
+            -- Undated plan: the first occurred meeting not before the plan was first
+            -- reported (any dated one when no reporting article is dated).
+            when
+                planned.meeting_date is null
+                and occurred.meeting_date is not null
+                and (
+                    planned.first_reported_date is null
+                    or occurred.meeting_latest_date >= planned.first_reported_date
+                )
+                then 3
+            -- No occurred meeting of the group has a date: its undated one, unless it
+            -- was reported only before the plan was.
+            when
+                occurred.meeting_date is null
+                and groups_with_dated_occurred.merge_key is null
+                and (
+                    planned.first_reported_date is null
+                    or occurred.last_reported_date is null
+                    or occurred.last_reported_date >= planned.first_reported_date
+                )
+                then 4
+        end as link_rank
+    from meetings as planned
+    inner join meetings as occurred
+        on
+            planned.contact_type = occurred.contact_type
+            and planned.merge_key = occurred.merge_key
+            and occurred.status = 'occurred'
+    left join groups_with_dated_occurred
+        on
+            planned.contact_type = groups_with_dated_occurred.contact_type
+            and planned.merge_key = groups_with_dated_occurred.merge_key
+    where planned.status = 'planned'
+
+),
+
+links as (
+
+    select
+        meeting_id,
+        occurred_meeting_id
+    from link_candidates
+    where link_rank is not null
+    qualify row_number() over (
+        partition by meeting_id
+        order by
+            link_rank asc,
+            occurred_meeting_date asc nulls last,
+            occurred_meeting_date_precision asc,
+            occurred_meeting_id asc
+    ) = 1
+
+),
+
+final as (
+
+    select
+        clustered.mention_id,
+        clustered.meeting_id,
+        links.occurred_meeting_id,
+        clustered.doc_id,
+        clustered.contact_type,
+        clustered.status,
+        clustered.participant_key,
+        clustered.merge_key,
+        clustered.count_participants,
+        clustered.count_topics,
+        clustered.contact_date,
+        clustered.contact_date_precision,
+        clustered.meeting_anchor,
+        clustered.meeting_date,
+        clustered.meeting_date_precision,
+        clustered.published_date,
+        clustered.loaded_at
+    from clustered
+    left join links
+        on clustered.meeting_id = links.meeting_id
 
 )
 
 select
     mention_id,
     meeting_id,
+    occurred_meeting_id,
     doc_id,
     contact_type,
     status,
     participant_key,
+    merge_key,
     count_participants,
+    count_topics,
     contact_date,
     contact_date_precision,
     meeting_anchor,
     meeting_date,
-    meeting_date_precision
+    meeting_date_precision,
+    published_date,
+    loaded_at
 from final

@@ -18,7 +18,8 @@ offices as (
         actor_id,
         role,
         jurisdiction,
-        start_date
+        start_date,
+        end_date
     from {{ ref('stg_knowledge__offices') }}
 
 ),
@@ -49,6 +50,7 @@ meeting_mentions as (
     select
         mention_id,
         meeting_id,
+        status,
         meeting_date
     from {{ ref('int_meetings_deduplicated') }}
 
@@ -79,6 +81,9 @@ participant_activity as (
         participants.actor_id,
         count(distinct participants.mention_id) as count_mentions,
         count(distinct meeting_mentions.meeting_id) as count_meetings,
+        count(distinct meeting_mentions.meeting_id) filter (
+            where meeting_mentions.status = 'occurred'
+        ) as count_meetings_occurred,
         count(distinct participants.doc_id) as count_articles,
         min(articles.published_date) as first_seen_date,
         max(articles.published_date) as last_seen_date,
@@ -147,8 +152,25 @@ roles_held as (
     select
         actor_id,
         string_agg(office, '; ' order by first_start_date, office) as roles_held,
-        sum(count_terms)::integer as count_office_terms
+        sum(count_terms)::bigint as count_office_terms
     from distinct_offices
+    group by actor_id
+
+),
+
+office_terms as (
+
+    -- Every term with its dates: "foreign_minister@DEU (2021-12-08 – 2025-05-06)".
+    select
+        actor_id,
+        string_agg(
+            role || '@' || jurisdiction || ' ('
+            || strftime(start_date, '%Y-%m-%d') || ' – '
+            || coalesce(strftime(end_date, '%Y-%m-%d'), 'today') || ')',
+            '; '
+            order by start_date, role, jurisdiction
+        ) as offices_held
+    from offices
     group by actor_id
 
 ),
@@ -190,12 +212,14 @@ combined as (
                 then split_part(all_actors.actor_id, '@', 2)
         end as id_suffix,
         roles_held.roles_held,
+        office_terms.offices_held,
         coalesce(roles_held.count_office_terms, 0) as count_office_terms,
         participant_activity.first_seen_date,
         participant_activity.last_seen_date,
         participant_activity.first_meeting_date,
         participant_activity.last_meeting_date,
         coalesce(participant_activity.count_meetings, 0) as count_meetings,
+        coalesce(participant_activity.count_meetings_occurred, 0) as count_meetings_occurred,
         coalesce(participant_activity.count_mentions, 0) as count_mentions,
         coalesce(participant_activity.count_articles, 0) as count_articles,
         coalesce(entity_counts.count_entity_mentions, 0) as count_entity_mentions
@@ -214,6 +238,8 @@ combined as (
             and observed_countries.country_rank = 1
     left join roles_held
         on all_actors.actor_id = roles_held.actor_id
+    left join office_terms
+        on all_actors.actor_id = office_terms.actor_id
     left join entity_counts
         on all_actors.actor_id = entity_counts.actor_id
 
@@ -247,12 +273,14 @@ final as (
         combined.gender,
         combined.is_curated,
         combined.roles_held,
+        combined.offices_held,
         combined.count_office_terms,
         combined.first_seen_date,
         combined.last_seen_date,
         combined.first_meeting_date,
         combined.last_meeting_date,
         combined.count_meetings,
+        combined.count_meetings_occurred,
         combined.count_mentions,
         combined.count_articles,
         combined.count_entity_mentions
@@ -273,12 +301,14 @@ select
     gender,
     is_curated,
     roles_held,
+    offices_held,
     count_office_terms,
     first_seen_date,
     last_seen_date,
     first_meeting_date,
     last_meeting_date,
     count_meetings,
+    count_meetings_occurred,
     count_mentions,
     count_articles,
     count_entity_mentions

@@ -1,23 +1,81 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='meeting_id',
+        on_schema_change='append_new_columns',
+        post_hook="{{ delete_rows_missing_upstream(ref('int_meetings_deduplicated'), ['meeting_id']) }}",
+    )
+}}
+
+{#
+    Incremental by meeting: the rows of a meeting are rewritten when its mentions change.
+    Every mention of a meeting lists the same participants, so each row's count_mentions
+    and last_loaded_at are the meeting's own and tell which meetings changed.
+#}
+
 with
+
+deduplicated as (
+
+    select
+        mention_id,
+        meeting_id,
+        contact_type,
+        status,
+        count_participants,
+        meeting_date,
+        meeting_date_precision,
+        loaded_at
+    from {{ ref('int_meetings_deduplicated') }}
+    where count_participants > 0
+
+),
+
+{% if is_incremental() %}
+
+    meeting_versions as (
+
+        select
+            meeting_id,
+            count(*) as count_mentions,
+            max(loaded_at) as last_loaded_at
+        from deduplicated
+        group by meeting_id
+
+    ),
+
+    changed_meetings as (
+
+        select meeting_id
+        from meeting_versions
+        where not exists (
+            select 1
+            from {{ this }} as built
+            where
+                built.meeting_id = meeting_versions.meeting_id
+                and built.count_mentions = meeting_versions.count_mentions
+                and built.last_loaded_at = meeting_versions.last_loaded_at
+        )
+
+    ),
+
+{% endif %}
 
 meeting_mentions as (
 
     select
         mention_id,
-        meeting_id
-    from {{ ref('int_meetings_deduplicated') }}
-
-),
-
-meetings as (
-
-    select
         meeting_id,
         contact_type,
         status,
         meeting_date,
-        meeting_date_precision
-    from {{ ref('fct_meetings') }}
+        meeting_date_precision,
+        loaded_at
+    from deduplicated
+    {% if is_incremental() %}
+        where meeting_id in (select changed_meetings.meeting_id from changed_meetings)
+    {% endif %}
 
 ),
 
@@ -31,6 +89,7 @@ participants as (
         role,
         is_kb_linked
     from {{ ref('stg_news__contact_participants') }}
+    where mention_id in (select meeting_mentions.mention_id from meeting_mentions)
 
 ),
 
@@ -38,6 +97,11 @@ participant_mentions as (
 
     select
         meeting_mentions.meeting_id,
+        meeting_mentions.contact_type,
+        meeting_mentions.status,
+        meeting_mentions.meeting_date,
+        meeting_mentions.meeting_date_precision,
+        meeting_mentions.loaded_at,
         participants.mention_id,
         participants.actor_id,
         participants.actor_kind,
@@ -52,15 +116,25 @@ participant_mentions as (
 
 aggregated as (
 
+    -- Type, status and date are the same for all mentions of a meeting.
     select
         meeting_id,
         actor_id,
+        contact_type,
+        status,
+        meeting_date,
+        meeting_date_precision,
         count(distinct mention_id) as count_mentions,
-        bool_or(is_kb_linked) as is_kb_linked
+        bool_or(is_kb_linked) as is_kb_linked,
+        max(loaded_at) as last_loaded_at
     from participant_mentions
     group by
         meeting_id,
-        actor_id
+        actor_id,
+        contact_type,
+        status,
+        meeting_date,
+        meeting_date_precision
 
 ),
 
@@ -116,13 +190,13 @@ final as (
         ranked_attributes.role,
         aggregated.is_kb_linked,
         aggregated.count_mentions,
-        meetings.contact_type,
-        meetings.status,
-        meetings.meeting_date,
-        meetings.meeting_date_precision
+        aggregated.contact_type,
+        aggregated.status,
+        aggregated.meeting_date,
+        aggregated.meeting_date_precision,
+        aggregated.last_loaded_at,
+        date_trunc('month', aggregated.meeting_date)::date as meeting_month
     from aggregated
-    inner join meetings
-        on aggregated.meeting_id = meetings.meeting_id
     left join ranked_attributes
         on
             aggregated.meeting_id = ranked_attributes.meeting_id
@@ -142,5 +216,7 @@ select
     contact_type,
     status,
     meeting_date,
-    meeting_date_precision
+    meeting_date_precision,
+    meeting_month,
+    last_loaded_at
 from final

@@ -1,43 +1,201 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='meeting_id',
+        on_schema_change='append_new_columns',
+        post_hook="{{ delete_rows_missing_upstream(ref('int_meetings_deduplicated'), ['meeting_id']) }}",
+    )
+}}
+
+{#
+    Incremental by participant set: a meeting row depends on its mentions and, through the
+    planned -> occurred links, on the other meetings of the same type and participant
+    set. A run rewrites the meetings of every (contact_type, participant set) in which a
+    meeting is new, changed its mentions or disappeared; the post-hook removes meetings
+    that are gone.
+#}
+
 with
 
-mentions as (
+deduplicated as (
 
     select
         mention_id,
         meeting_id,
+        occurred_meeting_id,
         doc_id,
         contact_type,
-        has_occurred,
+        status,
+        participant_key,
+        merge_key,
+        count_participants,
         meeting_date,
         meeting_date_precision,
-        location,
+        published_date,
+        loaded_at
+    from {{ ref('int_meetings_deduplicated') }}
+
+),
+
+{% if is_incremental() %}
+
+    meeting_versions as (
+
+        select
+            meeting_id,
+            contact_type,
+            merge_key,
+            count(*) as count_mentions,
+            max(loaded_at) as last_loaded_at
+        from deduplicated
+        group by
+            meeting_id,
+            contact_type,
+            merge_key
+
+    ),
+
+    affected_groups as (
+
+        -- Groups with a meeting that is new or whose mentions changed: a changed mention
+        -- set changes the count or the latest load time (a reload is always newer than
+        -- every earlier load) ...
+        select
+            contact_type,
+            merge_key
+        from meeting_versions
+        where not exists (
+            select 1
+            from {{ this }} as built
+            where
+                built.meeting_id = meeting_versions.meeting_id
+                and built.count_mentions = meeting_versions.count_mentions
+                and built.last_loaded_at = meeting_versions.last_loaded_at
+        )
+
+        union
+
+        -- ... and groups with a meeting that is gone: the links of the others may change.
+        -- (A meeting without participants is a group of its own; nothing else to redo.)
+        select
+            built.contact_type,
+            built.participant_key as merge_key
+        from {{ this }} as built
+        where
+            built.participant_key is not null
+            and built.meeting_id not in (select meeting_versions.meeting_id from meeting_versions)
+
+    ),
+
+{% endif %}
+
+meeting_mentions as (
+
+    select
+        mention_id,
+        meeting_id,
+        occurred_meeting_id,
+        doc_id,
+        contact_type,
+        status,
         participant_key,
+        merge_key,
         count_participants,
+        meeting_date,
+        meeting_date_precision,
+        published_date,
+        loaded_at
+    from deduplicated
+    {% if is_incremental() %}
+        where (contact_type, merge_key) in (
+            select
+                affected_groups.contact_type,
+                affected_groups.merge_key
+            from affected_groups
+        )
+    {% endif %}
+
+),
+
+mention_details as (
+
+    select
+        mention_id,
+        location,
         evidence,
         evidence_start_char,
-        confidence,
-        published_date
-    from {{ ref('fct_contact_mentions') }}
+        confidence
+    from {{ ref('stg_news__contact_mentions') }}
+    where mention_id in (select meeting_mentions.mention_id from meeting_mentions)
+
+),
+
+mentions as (
+
+    select
+        meeting_mentions.mention_id,
+        meeting_mentions.meeting_id,
+        meeting_mentions.occurred_meeting_id,
+        meeting_mentions.doc_id,
+        meeting_mentions.contact_type,
+        meeting_mentions.status,
+        meeting_mentions.participant_key,
+        meeting_mentions.count_participants,
+        meeting_mentions.meeting_date,
+        meeting_mentions.meeting_date_precision,
+        meeting_mentions.published_date,
+        meeting_mentions.loaded_at,
+        mention_details.location,
+        mention_details.evidence,
+        mention_details.evidence_start_char,
+        mention_details.confidence
+    from meeting_mentions
+    inner join mention_details
+        on meeting_mentions.mention_id = mention_details.mention_id
 
 ),
 
 meetings as (
 
-    -- Type, participants and date are identical for all mentions of a meeting.
+    -- Type, status, participants, date and link are the same for all mentions of a meeting.
     select
         meeting_id,
-        min(contact_type) as contact_type,
-        min(meeting_date) as meeting_date,
-        min(meeting_date_precision) as meeting_date_precision,
-        min(participant_key) as participant_key,
-        min(count_participants) as count_participants,
-        bool_or(has_occurred) as has_occurred,
-        count(distinct mention_id) as count_mentions,
+        contact_type,
+        status,
+        meeting_date,
+        meeting_date_precision,
+        participant_key,
+        count_participants,
+        occurred_meeting_id,
+        count(*) as count_mentions,
         count(distinct doc_id) as count_articles,
         min(published_date) as first_reported_date,
-        max(published_date) as last_reported_date
+        max(published_date) as last_reported_date,
+        max(loaded_at) as last_loaded_at
     from mentions
-    group by meeting_id
+    group by
+        meeting_id,
+        contact_type,
+        status,
+        meeting_date,
+        meeting_date_precision,
+        participant_key,
+        count_participants,
+        occurred_meeting_id
+
+),
+
+announcements as (
+
+    -- The planned meetings that turned into an occurred one (same group, so same batch).
+    select
+        occurred_meeting_id as meeting_id,
+        count(*) as count_announcements,
+        min(first_reported_date) as first_announced_date
+    from meetings
+    where occurred_meeting_id is not null
+    group by occurred_meeting_id
 
 ),
 
@@ -98,7 +256,7 @@ final as (
     select
         meetings.meeting_id,
         meetings.contact_type,
-        meetings.has_occurred,
+        meetings.status,
         meetings.meeting_date,
         meetings.meeting_date_precision,
         ranked_locations.location,
@@ -108,14 +266,19 @@ final as (
         meetings.count_articles,
         meetings.first_reported_date,
         meetings.last_reported_date,
+        meetings.occurred_meeting_id,
+        announcements.first_announced_date,
         ranked_mentions.mention_id as best_mention_id,
         ranked_mentions.doc_id as best_doc_id,
         ranked_mentions.evidence,
         ranked_mentions.confidence as best_confidence,
-        case when meetings.has_occurred then 'occurred' else 'planned' end as status,
-        not meetings.has_occurred as is_planned,
-        date_trunc('month', meetings.meeting_date)::date as meeting_month
+        meetings.last_loaded_at,
+        meetings.status = 'planned' as is_planned,
+        date_trunc('month', meetings.meeting_date)::date as meeting_month,
+        coalesce(announcements.count_announcements, 0) as count_announcements
     from meetings
+    left join announcements
+        on meetings.meeting_id = announcements.meeting_id
     left join ranked_locations
         on
             meetings.meeting_id = ranked_locations.meeting_id
@@ -131,7 +294,6 @@ select
     meeting_id,
     contact_type,
     status,
-    has_occurred,
     is_planned,
     meeting_date,
     meeting_date_precision,
@@ -143,8 +305,12 @@ select
     count_articles,
     first_reported_date,
     last_reported_date,
+    occurred_meeting_id,
+    count_announcements,
+    first_announced_date,
     best_mention_id,
     best_doc_id,
     evidence,
-    best_confidence
+    best_confidence,
+    last_loaded_at
 from final

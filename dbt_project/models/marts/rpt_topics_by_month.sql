@@ -4,7 +4,7 @@ meetings as (
 
     select
         meeting_id,
-        has_occurred,
+        status,
         meeting_month,
         first_reported_date
     from {{ ref('fct_meetings') }}
@@ -30,13 +30,22 @@ topics as (
 
 ),
 
+participants as (
+
+    select
+        meeting_id,
+        actor_id
+    from {{ ref('fct_meeting_participants') }}
+
+),
+
 meeting_months as (
 
     -- The meeting's own month, else the month its first article was published.
     -- Meetings with neither are left out.
     select
         meeting_id,
-        has_occurred,
+        status,
         coalesce(
             meeting_month,
             date_trunc('month', first_reported_date)::date
@@ -53,7 +62,7 @@ topic_mentions as (
         meeting_months.meeting_month,
         topics.topic,
         meeting_months.meeting_id,
-        meeting_months.has_occurred,
+        meeting_months.status,
         meeting_months.is_dated_by_publication,
         meeting_mentions.doc_id
     from topics
@@ -64,20 +73,65 @@ topic_mentions as (
 
 ),
 
-final as (
+topic_meetings as (
+
+    select distinct
+        meeting_month,
+        topic,
+        meeting_id
+    from topic_mentions
+
+),
+
+topic_actors as (
+
+    select
+        topic_meetings.meeting_month,
+        topic_meetings.topic,
+        count(distinct participants.actor_id) as count_actors
+    from topic_meetings
+    inner join participants
+        on topic_meetings.meeting_id = participants.meeting_id
+    group by
+        topic_meetings.meeting_month,
+        topic_meetings.topic
+
+),
+
+counts as (
 
     select
         meeting_month,
         topic,
         count(distinct meeting_id) as count_meetings,
-        count(distinct case when has_occurred then meeting_id end) as count_meetings_occurred,
-        count(distinct case when is_dated_by_publication then meeting_id end)
+        count(distinct meeting_id) filter (where status = 'occurred') as count_meetings_occurred,
+        count(distinct meeting_id) filter (where status = 'planned') as count_meetings_planned,
+        count(distinct meeting_id) filter (where is_dated_by_publication)
             as count_meetings_dated_by_publication,
         count(distinct doc_id) as count_articles
     from topic_mentions
     group by
         meeting_month,
         topic
+
+),
+
+final as (
+
+    select
+        counts.meeting_month,
+        counts.topic,
+        counts.count_meetings,
+        counts.count_meetings_occurred,
+        counts.count_meetings_planned,
+        counts.count_meetings_dated_by_publication,
+        counts.count_articles,
+        coalesce(topic_actors.count_actors, 0) as count_actors
+    from counts
+    left join topic_actors
+        on
+            counts.meeting_month = topic_actors.meeting_month
+            and counts.topic = topic_actors.topic
 
 )
 
@@ -86,6 +140,8 @@ select
     topic,
     count_meetings,
     count_meetings_occurred,
+    count_meetings_planned,
     count_meetings_dated_by_publication,
-    count_articles
+    count_articles,
+    count_actors
 from final
