@@ -652,7 +652,8 @@ def _distributive_partners(doc: Doc, d: Draft, subject: ActorMention | None) -> 
     partners: list[ActorMention] = []
     for m in ordered:
         gov = _governing_preposition(doc, m, d.sent)
-        direct_object = not d.rule.is_noun and m.start > d.trigger and gov is None
+        # German objects may stand before a final participle ("Meloni ... getroffen").
+        direct_object = not d.rule.is_noun and gov is None
         if (gov == "mit" or direct_object) and not partners:
             partners.append(m)
         elif partners:
@@ -677,7 +678,17 @@ def _distributive_partners(doc: Doc, d: Draft, subject: ActorMention | None) -> 
         return [[p] for p in partners]
     if sequential:
         return [[p] for p in partners]
+    if (
+        trigger in _MEET_VERBS
+        and len(partners) == 2
+        and all(p.kind == "person" and _governing_preposition(doc, p, d.sent) is None for p in partners)
+    ):
+        # "hatte Meloni sowie Papst Franziskus getroffen": one visitor, two meetings.
+        return [[p] for p in partners]
     return []
+
+
+_MEET_VERBS = frozenset("""traf trafen trifft getroffen treffen""".split())
 
 
 def _same_country(partners: list[ActorMention]) -> bool:

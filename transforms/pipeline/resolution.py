@@ -448,8 +448,9 @@ def _inherit_locations(doc: Doc, records: list) -> None:
     located: list = []
     for r in sorted(records, key=lambda r: r.trigger):
         if r.location is None and r.contact_type != "visit":
-            if "dort" in {lower(doc, i) for i in range(r.sent.start, r.sent.end)}:
-                before = [p for start, p in places if start < r.sent.start]
+            dort = next((i for i in range(r.sent.start, r.sent.end) if lower(doc, i) == "dort"), None)
+            if dort is not None:
+                before = [p for start, p in places if start < dort]
                 r.location = before[-1] if before else None
             if r.location is None:
                 same_day = [
