@@ -59,6 +59,7 @@ class Draft:
     partner_groups: list = field(default_factory=list)  # distributive "mit A als auch mit B"
     host: ActorMention | None = None  # the head of a seat of government visited
     is_postponed: bool = False
+    date_is_soft: bool = False  # assumed (publication month) rather than stated
 
 
 _DETERMINERS = frozenset(
@@ -896,8 +897,12 @@ class ContactDates:
             publication = self._inferred_publication(drafts, found)
             doc.user_data["publication_inferred"] = publication
         anchor: date | None = None
+        sentence_anchor: date | None = None  # the anchor as it stood before this sentence
+        current_sentence = -1
         last_dated: Draft | None = None
         for d in drafts:
+            if d.sent.start != current_sentence:
+                current_sentence, sentence_anchor = d.sent.start, anchor
             exprs = [
                 te
                 for te in found[d.sent.start]
@@ -915,8 +920,13 @@ class ContactDates:
             if exprs:
                 _, expr = min(exprs, key=lambda te: _date_distance(doc, te[0], d.trigger))
                 d.has_date_expression = True
-                resolved = expr.resolve(publication, forward, anchor)
-                end = expr.resolve_end(publication, forward, anchor)
+                resolved = expr.resolve(publication, forward, sentence_anchor)
+                end = expr.resolve_end(publication, forward, sentence_anchor)
+                # A weekday resolved only to the month (month-only publication date) is a
+                # weak date: it must not keep two reports of one contact apart.
+                d.date_is_soft = (
+                    expr.kind == "weekday" and resolved is not None and resolved.precision == "month"
+                )
                 if resolved is not None:
                     d.date = resolved
                     if (
@@ -947,6 +957,7 @@ class ContactDates:
                 else:
                     # Reported without a time: the publication month (SCHEMA convention).
                     d.date = ResolvedDate(publication.value.replace(day=1), "month")
+                    d.date_is_soft = True
             if d.date is not None and d.date.precision == "day":
                 # "zwei Tage nach den Genfer Gesprächen" counts from the last day of those talks.
                 anchor = (

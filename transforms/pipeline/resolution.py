@@ -619,14 +619,18 @@ def _merge_repeats(records: list, place_country: dict) -> list:
         if twin.status == "planned" and d.status == "occurred":
             twin.status = "occurred"
         if d.date is not None and (
-            twin.date is None or (twin.date.precision == "month" and d.date.precision == "day")
+            twin.date is None
+            or twin.date_is_soft
+            and not d.date_is_soft
+            or (twin.date.precision == "month" and d.date.precision == "day")
         ):
             twin.date = d.date
+            twin.date_is_soft = d.date_is_soft
     return kept
 
 
 def _dates_conflict(a, b) -> bool:
-    if a.date is None or b.date is None:
+    if a.date is None or b.date is None or a.date_is_soft or b.date_is_soft:
         return False
     if a.date.precision == "day" and b.date.precision == "day":
         return a.date.value != b.date.value
