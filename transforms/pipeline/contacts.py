@@ -906,7 +906,9 @@ class ContactDates:
             exprs = [
                 te
                 for te in found[d.sent.start]
-                if not _is_boundary_date(doc, te[0], te[1]) and _same_clause(doc, d, te[0])
+                if not _is_boundary_date(doc, te[0], te[1])
+                and not _EVENT_RELATIVE.match(te[1].text)
+                and _same_clause(doc, d, te[0])
             ]
             when_clause = _als_clause_date(doc, d, found[d.sent.start])
             if when_clause is not None:
@@ -1032,6 +1034,11 @@ def _close(doc: Doc, earlier: Draft, later: Draft) -> bool:
     if "\n\n" in between or "\n \n" in between:
         return False
     return len(list(doc[earlier.sent.start : later.sent.end].sents)) <= 3
+
+
+# "kurz vor der Ankunft", "kurz nach dem Treffen": how another event relates to this one,
+# not a date of this one.
+_EVENT_RELATIVE = re.compile(r"(kurz|unmittelbar|gleich)\s+(vor|nach)\s+(de[mnrs]|der)\b", re.I)
 
 
 def _is_boundary_date(doc: Doc, tok: int, expr: DateExpression) -> bool:
