@@ -759,9 +759,10 @@ class ContactStatus:
         for d in doc._.contacts or []:
             sent = d.sent
             lo, hi = _clause_bounds(doc, d.trigger, sent)
-            words = [lower(doc, i) for i in range(lo, hi)]
+            lowers = token_table(doc).lowers
+            words = lowers[lo:hi]
             word_set = set(words)
-            before = {lower(doc, i) for i in range(lo, d.trigger)}
+            before = set(lowers[lo : d.trigger])
             prev = lower(doc, d.trigger - 1) if d.trigger > sent.start else ""
             prev2 = lower(doc, d.trigger - 2) if d.trigger - 1 > sent.start else ""
             in_purpose_clause = lower(doc, _segment_start(doc, d)) == "um"
@@ -802,9 +803,7 @@ class ContactStatus:
             clause_text = span_text(doc, lo, hi)
             if _NOT_HAPPENED.search(clause_text) or _REFUSED.search(clause_text):
                 d.is_cancelled = True
-            window = [
-                lower(doc, i) for i in range(max(sent.start, d.trigger - 6), min(sent.end, d.trigger + 3))
-            ]
+            window = lowers[max(sent.start, d.trigger - 6) : min(sent.end, d.trigger + 3)]
             if any(w in _NEGATION for w in window) and "nur" not in window:
                 d.is_cancelled = True
             aspiration = _ASPIRATION.search(span_text(doc, sent.start, sent.end))
@@ -857,11 +856,12 @@ _POSSESSIVES = frozenset("sein seine seinem seinen seiner seines ihr ihre ihrem 
 
 
 def _clause_bounds(doc: Doc, i: int, sent: Span) -> tuple[int, int]:
+    texts = token_table(doc).texts
     lo = i
-    while lo > sent.start and text(doc, lo - 1) not in (";", ":"):
+    while lo > sent.start and texts[lo - 1] not in (";", ":"):
         lo -= 1
     hi = i + 1
-    while hi < sent.end and text(doc, hi) not in (",", ";", ":"):
+    while hi < sent.end and texts[hi] not in (",", ";", ":"):
         hi += 1
     return lo, hi
 

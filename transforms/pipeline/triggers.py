@@ -206,8 +206,20 @@ def rule_for(rules: TriggerRules, lower: str, lemma: str) -> TriggerRule | None:
     rule = rules.words.get(lower) or rules.words.get(lemma)
     if rule is not None:
         return rule
-    if len(lower) > 8 and lower not in rules.suffix_exceptions:
+    # One C-level endswith over all suffixes first: most long words are no compound trigger.
+    if len(lower) > 8 and lower.endswith(_suffixes(rules)) and lower not in rules.suffix_exceptions:
         for suffix, suffix_rule in rules.suffixes:
             if lower.endswith(suffix):
                 return suffix_rule
     return None
+
+
+_SUFFIX_TUPLES: dict[int, tuple[str, ...]] = {}
+
+
+def _suffixes(rules: TriggerRules) -> tuple[str, ...]:
+    key = id(rules)
+    found = _SUFFIX_TUPLES.get(key)
+    if found is None:
+        found = _SUFFIX_TUPLES[key] = tuple(suffix for suffix, _ in rules.suffixes)
+    return found
