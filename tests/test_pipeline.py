@@ -339,3 +339,19 @@ def test_odd_and_shuffled_text_never_breaks_the_extractor(nlp):
         for rec in extraction.contacts:
             assert rec.contact_type in ("phone_call", "meeting", "visit", "multilateral", "negotiation")
             assert rec.evidence and rec.participants
+
+
+@pytest.mark.parametrize(
+    "sentence, contact_type",
+    [
+        ("Merz tauschte sich am Montag telefonisch mit Macron aus.", "phone_call"),
+        ("Merz unterhielt sich am Montag mit Macron.", "meeting"),
+        ("Am Montag kamen Merz und Macron in Paris zusammen.", "meeting"),
+        ("Merz rief am Montag Macron an.", "phone_call"),
+    ],
+)
+def test_separable_and_reflexive_contact_verbs(nlp, sentence, contact_type):
+    recs = records(nlp, sentence, "2025-06-04")
+    assert [(r["type"], r["participants"]) for r in recs] == [
+        (contact_type, ["Emmanuel Macron", "Friedrich Merz"])
+    ]

@@ -99,6 +99,14 @@ def trigger_rules() -> TriggerRules:
         "spricht": talk_v,
         "zusammenkommen": meet,
         "zusammengekommen": meet,
+        "zusammentraf": meet,
+        "zusammentrafen": meet,
+        "zusammengetroffen": meet,
+        "unterhielt": talk_v,
+        "unterhielten": talk_v,
+        "unterhalten": talk_v,
+        "zugeschaltet": TriggerRule("multilateral"),
+        "telefonschalte": phone_n,
         "gipfel": meet_n,
         "gipfeltreffen": meet_n,
         "gipfels": meet_n,
@@ -198,6 +206,8 @@ def trigger_rules() -> TriggerRules:
         **{w: {"an": phone} for w in "rief riefen ruft rufen".split()},
         **{w: {"teil": TriggerRule("multilateral")} for w in "nahm nahmen nimmt nehmen".split()},
         **{w: {"ein": visit} for w in "reiste reisten reist".split()},
+        # "tauschte sich mit Macron aus": a talk
+        **{w: {"aus": talk_v} for w in "tauschte tauschten tauscht tauschen".split()},
     }
     return TriggerRules(words=words, suffixes=suffixes, suffix_exceptions=exceptions, separable=separable)
 
