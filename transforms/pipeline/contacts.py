@@ -63,60 +63,14 @@ class Draft:
 
 
 _DETERMINERS = frozenset(
-    [
-        "das",
-        "dem",
-        "des",
-        "der",
-        "die",
-        "den",
-        "diesem",
-        "dieses",
-        "diese",
-        "dieser",
-        "jenem",
-        "beim",
-        "vom",
-        "zum",
-        "im",
-        "am",
-    ]
+    """das dem des der die den diesem dieses diese dieser jenem beim vom zum im am""".split()
 )
 _SPEECH = frozenset(
-    [
-        "sagte",
-        "sagt",
-        "sagten",
-        "erklärte",
-        "erklärt",
-        "erklärten",
-        "teilte",
-        "teilt",
-        "mitteilte",
-        "mitteilten",
-        "berichtete",
-        "berichtet",
-        "berichteten",
-        "zitierte",
-        "zitiert",
-        "schrieb",
-        "schreibt",
-        "betonte",
-        "betont",
-        "bestätigte",
-        "bestätigt",
-        "meldete",
-        "meldet",
-        "hieß",
-        "verlautete",
-        "kündigte",
-        "kündigt",
-    ]
+    """sagte sagt sagten erklärte erklärt erklärten teilte teilt mitteilte mitteilten berichtete
+    berichtet berichteten zitierte zitiert schrieb schreibt betonte betont bestätigte bestätigt
+    meldete meldet hieß verlautete kündigte kündigt""".split()
 )
 _SOURCE_PREPS = frozenset({"laut", "zufolge", "angaben", "informationen", "berichten"})
-_PREPOSITIONS = frozenset(
-    {"mit", "von", "vom", "zu", "zum", "zur", "bei", "beim", "gegen", "für", "an", "über"}
-)
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "–", "—", "(", ")", "„", "“", '"'})
 _PLANNED_WORDS = frozenset(
     """wird werden würde würden werde soll sollen sollte sollten solle will wollen wollte wollten wolle
@@ -149,10 +103,6 @@ _TOPIC_CUES = re.compile(
 )
 # "aus Polen" names an origin, not where a contact took place.
 _PLACE_PREPS = frozenset({"in", "nach", "im", "ins", "am", "auf"})
-
-
-def _sentence_tokens(doc: Doc) -> list[Span]:
-    return sentence_spans(doc)
 
 
 # --- triggers ------------------------------------------------------------------
@@ -240,9 +190,6 @@ _SUBORDINATORS = frozenset(
     wobei woraufhin""".split()
 )
 _RELATIVES = frozenset("""der die das dem den deren dessen denen""".split())
-_CLAUSE_PREPOSITIONS = frozenset(
-    """mit von vom zu bei gegen für an über nach vor seit während in auf aus durch unter um neben""".split()
-)
 _SEGMENT_BREAKS = frozenset({",", ";", ":", "–", "—", "(", ")"})
 
 
@@ -297,7 +244,7 @@ def _is_subordinate(doc: Doc, start: int, end: int, sent_end: int | None = None)
     )
     if first in _RELATIVES:
         return verb_final
-    if first in _CLAUSE_PREPOSITIONS and start + 1 < end and lower(doc, start + 1) in _RELATIVES:
+    if first in _ALL_PREPOSITIONS and start + 1 < end and lower(doc, start + 1) in _RELATIVES:
         return verb_final
     return False
 
@@ -521,7 +468,7 @@ class ContactParticipants:
             if all(t.lower_ in _TRAVELLER_GLUE or (t.is_lower and t.is_alpha) for t in between) and any(
                 t.lower_ in (",", "und", "sowie") for t in between
             ):
-                if any(t.lower_ in _PREPOSITIONS for t in between):
+                if any(t.lower_ in _ALL_PREPOSITIONS for t in between):
                     break
                 group.append(m)
             else:
@@ -724,7 +671,7 @@ def _after_preposition(doc: Doc, m: ActorMention) -> bool:
     steps = 0
     while i >= 0 and steps < 4:
         low = lower(doc, i)
-        if low in _PREPOSITIONS:
+        if low in _ALL_PREPOSITIONS:
             return True
         if low in _DETERMINERS or (is_lower_word(doc, i)):
             i -= 1

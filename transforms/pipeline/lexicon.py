@@ -26,61 +26,17 @@ _ROMAN_NUMERAL = re.compile(r"^[IVXLC]+\.?$")
 # Nouns that name a country's side rather than one person: "die russische Delegation",
 # "ukrainischen Unterhändlern", "US-Regierungsvertreter", "die Führung in Moskau".
 SIDE_NOUNS = frozenset(
-    [
-        "Delegation",
-        "Delegationen",
-        "Unterhändler",
-        "Unterhändlern",
-        "Unterhändlers",
-        "Verhandlungsteam",
-        "Verhandlungsteams",
-        "Regierung",
-        "Regierungen",
-        "Regierungsvertreter",
-        "Regierungsvertretern",
-        "Vertreter",
-        "Vertretern",
-        "Beamte",
-        "Beamten",
-        "Beamter",
-        "Seite",
-        "Führung",
-        "Staatsführung",
-        "Regierungsdelegation",
-        "Militärs",
-        "Diplomaten",
-        "Experten",
-        "Außenministerium",
-        "Außenministeriums",
-        "Administration",
-        "Regierungsbeamte",
-        "Regierungsbeamten",
-        "Emissäre",
-        "Gesandte",
-        "Gesandten",
-        "Abgesandte",
-        "Abgesandten",
-        "Verhandler",
-        "Verhandlern",
-    ]
+    """Delegation Delegationen Unterhändler Unterhändlern Unterhändlers Verhandlungsteam
+    Verhandlungsteams Regierung Regierungen Regierungsvertreter Regierungsvertretern Vertreter
+    Vertretern Beamte Beamten Beamter Seite Führung Staatsführung Regierungsdelegation Militärs
+    Diplomaten Experten Außenministerium Außenministeriums Administration Regierungsbeamte
+    Regierungsbeamten Emissäre Gesandte Gesandten Abgesandte Abgesandten Verhandler Verhandlern""".split()
 )
 # A spokesperson reports a contact; they are never a participant of it.
 SPEAKER_NOUNS = frozenset(
-    [
-        "Sprecher",
-        "Sprecherin",
-        "Sprechers",
-        "Regierungssprecher",
-        "Regierungssprecherin",
-        "Regierungssprechers",
-        "Kremlsprecher",
-        "Kreml-Sprecher",
-        "Außenamtssprecher",
-        "Außenamtssprecherin",
-        "Pressesprecher",
-        "Pressesprecherin",
-        "Sprecherinnen",
-    ]
+    """Sprecher Sprecherin Sprechers Regierungssprecher Regierungssprecherin Regierungssprechers
+    Kremlsprecher Kreml-Sprecher Außenamtssprecher Außenamtssprecherin Pressesprecher
+    Pressesprecherin Sprecherinnen""".split()
 )
 
 
