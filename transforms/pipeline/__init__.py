@@ -5,7 +5,13 @@ Importing this package registers the components and callbacks with spaCy.
 
 from transforms.pipeline import (  # noqa: F401  (imported for their registrations)
     actors,
-    contacts,
+    dates,
     lemmas,
+    locations,
+    participants,
+    resolution,
     sentences,
+    status,
+    topics,
+    triggers,
 )

@@ -14,10 +14,12 @@ import calendar
 from dataclasses import replace
 from datetime import date
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
-from transforms.knowledge import KnowledgeBase
+from transforms.knowledge import CORE_ROLES, KnowledgeBase, load_knowledge_base
 from transforms.pipeline.actors import ActorMention
+from transforms.pipeline.lexicon import read_places
 from transforms.pipeline.tokens import is_lower_word, lower, sentence_spans, text
 from transforms.records import Participant
 
@@ -666,3 +668,32 @@ def _attach_topic_sentences(doc: Doc, records: list) -> None:
         target = before[-1] if before else (after[0] if after else None)
         if target is not None:
             target.topics |= topics
+
+
+# --- the component -----------------------------------------------------------------
+
+
+@Language.factory("contact_consolidator", default_config={"kb_dir": None})
+def create_contact_consolidator(nlp: Language, name: str, kb_dir: str | None):
+    from pathlib import Path
+
+    return ContactConsolidator(load_knowledge_base(Path(kb_dir) if kb_dir else None))
+
+
+class ContactConsolidator:
+    def __init__(self, kb):
+        self.resolver_cls = ActorResolver
+        self.kb = kb
+        # Place name -> ISO3, to tell that Kiew lies in the Ukraine (visits merge by that).
+        self.place_country: dict = {p.name: p.country_iso3 for p in read_places(kb.directory / "places.csv")}
+        for c in kb.countries.values():
+            self.place_country[c.name] = c.iso3
+            if c.capital:
+                self.place_country.setdefault(c.capital, c.iso3)
+        self.place_country["__countries__"] = frozenset(c.name for c in kb.countries.values())
+
+    def __call__(self, doc: Doc) -> Doc:
+        resolver = self.resolver_cls(self.kb, doc)
+        resolver.place_country = self.place_country
+        doc._.contacts = consolidate(doc, doc._.contacts or [], resolver, CORE_ROLES)
+        return doc

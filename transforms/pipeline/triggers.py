@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spacy.language import Language
+from spacy.tokens import Doc
 from spacy.util import registry
+
+from transforms.pipeline.actors import ActorMention
+from transforms.pipeline.clauses import Draft
+from transforms.pipeline.tokens import sentence_spans, span_text, token_lemmas, token_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,3 +239,81 @@ def _suffixes(rules: TriggerRules) -> tuple[str, ...]:
     if found is None:
         found = _SUFFIX_TUPLES[key] = tuple(suffix for suffix, _ in rules.suffixes)
     return found
+
+
+# --- the component -----------------------------------------------------------------
+
+
+@Language.factory("contact_triggers", default_config={"rules": {"@misc": "contacts.trigger_rules.v1"}})
+def create_contact_triggers(nlp: Language, name: str, rules: TriggerRules):
+    return ContactTriggers(rules)
+
+
+class ContactTriggers:
+    def __init__(self, rules: TriggerRules):
+        self.rules = rules
+
+    def __call__(self, doc: Doc) -> Doc:
+        drafts: list[Draft] = []
+        rules = self.rules
+        lowers = token_table(doc).lowers
+        lemmas = token_lemmas(doc)
+        sents = sentence_spans(doc)
+        for sent in sents:
+            for i in range(sent.start, sent.end):
+                low = lowers[i]
+                if not low.isalpha():
+                    continue
+                particles = rules.separable.get(low)
+                if particles:
+                    rule = _separable_rule(lowers, i, sent.end, particles)
+                    if rule is not None:
+                        drafts.append(Draft(i, rule, sent, rule.contact_type))
+                        continue
+                rule = rule_for(rules, low, lemmas[i])
+                if rule is not None:
+                    drafts.append(Draft(i, rule, sent, rule.contact_type))
+        places = {h.start for h in doc._.place_hits or []}
+        seats = {h.start: h for h in doc._.place_hits or [] if h.first("SEAT")}
+        for sent in sents:
+            for i in range(sent.start, sent.end):
+                low = lowers[i]
+                if low == "erwartet" and any(
+                    lowers[k] in ("in", "im", "nach") and k + 1 in places for k in range(sent.start, i)
+                ):
+                    # "wird heute in Kiew erwartet": an expected arrival is a planned visit.
+                    drafts.append(Draft(i, TriggerRule("visit"), sent, "visit", status="planned"))
+                elif low == "gast" and i > sent.start and lowers[i - 1] == "zu":
+                    # "zu Gast in/bei/im": a visit, and a meeting with the host at a seat of government.
+                    drafts.append(Draft(i, TriggerRule("visit"), sent, "visit"))
+                    j = i + 1
+                    while j < sent.end and lowers[j] in ("im", "in", "bei", "beim", "dem", "der", "den"):
+                        j += 1
+                    seat = seats.get(j)
+                    if seat is not None:
+                        entry = seat.first("SEAT")
+                        host = ActorMention(
+                            seat.start,
+                            seat.end,
+                            span_text(doc, seat.start, seat.end),
+                            "office",
+                            role=entry.role,
+                            country=entry.country,
+                            jurisdiction=entry.jurisdiction,
+                            sentence_start=sent.start,
+                        )
+                        drafts.append(Draft(i, TriggerRule("meeting"), sent, "meeting", host=host))
+        drafts.sort(key=lambda d: d.trigger)
+        doc._.contacts = drafts
+        return doc
+
+
+def _separable_rule(lowers: list[str], i: int, end: int, particles: dict[str, TriggerRule]):
+    """ "kamen ... zusammen": the particle at the end of the clause completes the verb."""
+    j = i + 1
+    while j < end and lowers[j] not in (",", ";", ":"):
+        rule = particles.get(lowers[j])
+        if rule is not None and (j + 1 >= end or not lowers[j + 1].isalpha()):
+            return rule
+        j += 1
+    return None
