@@ -67,7 +67,8 @@ STATE_ROLES = {
 }
 ORG_ROLES = {"secretary_general", "commission_president", "council_president", "high_representative"}
 OFFICE_ROLES = STATE_ROLES | ORG_ROLES | {"parliament_president"}
-ROLE_TERMS_ONLY = {"counterpart"}
+# Roles recognized in text (they introduce a name or stand for one) with no office terms kept.
+ROLE_TERMS_ONLY = {"counterpart", "deputy_foreign_minister", "chief_negotiator"}
 # roles that several people can hold at the same time for one jurisdiction
 MULTI_HOLDER_ROLES = {"special_envoy"}
 

@@ -25,6 +25,7 @@ from transforms.pipeline.tokens import (
     is_lower_word,
     lower,
     text,
+    token_table,
 )
 
 
@@ -148,6 +149,12 @@ class ContactParticipants:
                         ),
                     )
                 d.partner_groups = _distributive_partners(doc, d, subject)
+                if any(m.kind == "side" for m in d.mentions):
+                    # "Unterhändler der USA und Russlands, angeführt von Sherman und Rjabkow":
+                    # the named leads stand for their delegations.
+                    d.mentions.extend(
+                        m for m in _delegation_leads(doc, sent, eligible) if m not in d.mentions
+                    )
             kept.extend(sent_drafts)
         kept.sort(key=lambda d: d.trigger)
         doc._.contacts = kept
@@ -253,6 +260,17 @@ _TRAVELLER_GLUE = frozenset({",", "und", "sowie", "der", "die", "das", "des", "d
 
 
 _VISIT_NOUNS = frozenset({"besuch", "reise", "ankunft", "visite", "besuchs", "reisen"})
+
+
+_LEAD_CUES = (("angeführt", "von"), ("geleitet", "von"), ("unter", "leitung"), ("unter", "führung"))
+
+
+def _delegation_leads(doc: Doc, sent: Span, eligible: list[ActorMention]) -> list[ActorMention]:
+    lowers = token_table(doc).lowers
+    for i in range(sent.start, sent.end - 1):
+        if (lowers[i], lowers[i + 1]) in _LEAD_CUES:
+            return [m for m in eligible if m.start > i and m.kind == "person"]
+    return []
 
 
 def _before_visit_noun(doc: Doc, m: ActorMention) -> bool:
