@@ -25,13 +25,14 @@ article_versions as (
         loaded_at
     from {{ ref('int_articles__load_versions') }} as current_versions
     {% if is_incremental() %}
-        where not exists (
-            select 1
-            from {{ this }} as built
-            where
-                built.doc_id = current_versions.doc_id
-                and built.loaded_at = current_versions.loaded_at
-        )
+        where
+            not exists (
+                select 1
+                from {{ this }} as built
+                where
+                    built.doc_id = current_versions.doc_id
+                    and built.loaded_at = current_versions.loaded_at
+            )
     {% endif %}
 
 ),

@@ -50,13 +50,14 @@ participant_sets as (
             contact_type,
             merge_key
         from participant_sets
-        where not exists (
-            select 1
-            from {{ this }} as built
-            where
-                built.mention_id = participant_sets.mention_id
-                and built.loaded_at = participant_sets.loaded_at
-        )
+        where
+            not exists (
+                select 1
+                from {{ this }} as built
+                where
+                    built.mention_id = participant_sets.mention_id
+                    and built.loaded_at = participant_sets.loaded_at
+            )
 
         union
 
@@ -65,13 +66,14 @@ participant_sets as (
             built.contact_type,
             built.merge_key
         from {{ this }} as built
-        where not exists (
-            select 1
-            from participant_sets
-            where
-                participant_sets.mention_id = built.mention_id
-                and participant_sets.loaded_at = built.loaded_at
-        )
+        where
+            not exists (
+                select 1
+                from participant_sets
+                where
+                    participant_sets.mention_id = built.mention_id
+                    and participant_sets.loaded_at = built.loaded_at
+            )
 
     ),
 
@@ -95,12 +97,13 @@ mentions as (
         loaded_at
     from participant_sets
     {% if is_incremental() %}
-        where (contact_type, merge_key) in (
-            select
-                affected_groups.contact_type,
-                affected_groups.merge_key
-            from affected_groups
-        )
+        where
+            (contact_type, merge_key) in (
+                select
+                    affected_groups.contact_type,
+                    affected_groups.merge_key
+                from affected_groups
+            )
     {% endif %}
 
 ),
@@ -396,14 +399,15 @@ links as (
         occurred_meeting_id
     from link_candidates
     where link_rank is not null
-    qualify row_number() over (
-        partition by meeting_id
-        order by
-            link_rank asc,
-            occurred_meeting_date asc nulls last,
-            occurred_meeting_date_precision asc,
-            occurred_meeting_id asc
-    ) = 1
+    qualify
+        row_number() over (
+            partition by meeting_id
+            order by
+                link_rank asc,
+                occurred_meeting_date asc nulls last,
+                occurred_meeting_date_precision asc,
+                occurred_meeting_id asc
+        ) = 1
 
 ),
 

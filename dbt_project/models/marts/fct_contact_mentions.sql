@@ -29,14 +29,15 @@ meeting_mentions as (
         loaded_at
     from {{ ref('int_meetings_deduplicated') }} as current_mentions
     {% if is_incremental() %}
-        where not exists (
-            select 1
-            from {{ this }} as built
-            where
-                built.mention_id = current_mentions.mention_id
-                and built.meeting_id = current_mentions.meeting_id
-                and built.loaded_at = current_mentions.loaded_at
-        )
+        where
+            not exists (
+                select 1
+                from {{ this }} as built
+                where
+                    built.mention_id = current_mentions.mention_id
+                    and built.meeting_id = current_mentions.meeting_id
+                    and built.loaded_at = current_mentions.loaded_at
+            )
     {% endif %}
 
 ),

@@ -49,14 +49,15 @@ deduplicated as (
 
         select meeting_id
         from meeting_versions
-        where not exists (
-            select 1
-            from {{ this }} as built
-            where
-                built.meeting_id = meeting_versions.meeting_id
-                and built.count_mentions = meeting_versions.count_mentions
-                and built.last_loaded_at = meeting_versions.last_loaded_at
-        )
+        where
+            not exists (
+                select 1
+                from {{ this }} as built
+                where
+                    built.meeting_id = meeting_versions.meeting_id
+                    and built.count_mentions = meeting_versions.count_mentions
+                    and built.last_loaded_at = meeting_versions.last_loaded_at
+            )
 
     ),
 

@@ -65,14 +65,15 @@ deduplicated as (
             contact_type,
             merge_key
         from meeting_versions
-        where not exists (
-            select 1
-            from {{ this }} as built
-            where
-                built.meeting_id = meeting_versions.meeting_id
-                and built.count_mentions = meeting_versions.count_mentions
-                and built.last_loaded_at = meeting_versions.last_loaded_at
-        )
+        where
+            not exists (
+                select 1
+                from {{ this }} as built
+                where
+                    built.meeting_id = meeting_versions.meeting_id
+                    and built.count_mentions = meeting_versions.count_mentions
+                    and built.last_loaded_at = meeting_versions.last_loaded_at
+            )
 
         union
 
@@ -108,12 +109,13 @@ meeting_mentions as (
         loaded_at
     from deduplicated
     {% if is_incremental() %}
-        where (contact_type, merge_key) in (
-            select
-                affected_groups.contact_type,
-                affected_groups.merge_key
-            from affected_groups
-        )
+        where
+            (contact_type, merge_key) in (
+                select
+                    affected_groups.contact_type,
+                    affected_groups.merge_key
+                from affected_groups
+            )
     {% endif %}
 
 ),
