@@ -36,9 +36,7 @@ _PLANNED_WORDS = frozenset(
 _PLANNED_BEFORE = frozenset("""vereinbart vereinbarten verabredet verabredeten eingeladen einladen""".split())
 
 
-_CANCEL_WORDS = frozenset(
-    ["abgesagt", "absagen", "abgebrochen", "gestrichen", "platzte", "geplatzt"]
-)
+_CANCEL_WORDS = frozenset(["abgesagt", "absagen", "abgebrochen", "gestrichen", "platzte", "geplatzt"])
 
 
 _NEGATION = frozenset({"nicht", "kein", "keine", "keinen", "keinem", "keiner", "nie", "niemals"})
