@@ -262,17 +262,26 @@ def build_raw_extractions(code_version: str | None):
         )
         # Batches: each one is committed with its extraction state in one transaction, so a
         # crash loses at most the batch in progress and the next run goes on from there.
+        # The extractor reads one batch ahead: its worker processes extract the next batch
+        # while this one is written (transforms/parallel.py).
         written: Counter[str] = Counter()
         started = time.monotonic()
-        for start in range(0, total, batch_size):
-            batch = plan.to_extract[start : start + batch_size]
-            with warehouse.get_connection() as con:
-                articles = wh.read_articles(con, batch)
-            frames = extraction_frames(extractor.extract(articles), version)
+
+        def read_batches():
+            for start in range(0, total, batch_size):
+                batch = plan.to_extract[start : start + batch_size]
+                with warehouse.get_connection() as con:
+                    articles = wh.read_articles(con, batch)
+                yield batch, articles
+
+        done = 0
+        for batch, articles, extractions in extractor.extract_batches(read_batches()):
+            frames = extraction_frames(extractions, version)
             state = wh.extraction_state_frame(articles, version)
             with warehouse.get_connection() as con:
                 written.update(wh.replace_extractions(con, batch, frames, state))
-            context.log.info(_progress(start + len(batch), total, started))
+            done += len(batch)
+            context.log.info(_progress(done, total, started))
         with warehouse.get_connection() as con:
             counts = wh.table_counts(con, (*wh.EXTRACTION_TABLES, "extraction_state"))
             data_version = DataVersion(monitoring.extractions_version(con))

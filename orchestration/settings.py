@@ -42,7 +42,10 @@ def spacy_base() -> str | None:
 
 
 EXTRACTION_BATCH_ENV = "CONTACTS_EXTRACTION_BATCH"
-DEFAULT_EXTRACTION_BATCH = 100
+# A batch costs about 0.2-0.5 s besides extraction (two connections, the read, the
+# transaction, the checkpoint on close; bench/, docs/scaling.md): at 100 articles that
+# doubled a 100k-article run. 2000 articles are a few seconds of extraction on two cores.
+DEFAULT_EXTRACTION_BATCH = 2000
 
 
 def extraction_batch_size() -> int:
