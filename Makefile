@@ -14,7 +14,7 @@ UV = $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 # untracked. Tests use throwaway instances instead.
 run dev: export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: help install run test dev lint eval
+.PHONY: help install run test dev lint eval bench docs
 
 help:
 	@echo "make run      materialize everything on data/samples/articles into warehouse/contacts.duckdb"
@@ -22,6 +22,8 @@ help:
 	@echo "make dev      Dagster UI on http://127.0.0.1:3000"
 	@echo "make lint     ruff check, ruff format --check, sqlfluff lint"
 	@echo "make eval     score the extraction on the sample gold and ../shared/eval"
+	@echo "make bench    speed and scale benchmark on synthetic articles (long; BENCH_SIZES=10000 for a quick one)"
+	@echo "make docs     dbt docs (models, columns, lineage) on http://127.0.0.1:8080"
 	@echo "make install  bootstrap uv if needed and sync .venv from uv.lock"
 
 install:
@@ -58,3 +60,23 @@ eval: install
 		$(VENV_PY) -m transforms.extract $(SHARED_EVAL)/seeds -o .eval/seeds.jsonl && \
 		$(VENV_PY) $(SHARED_EVAL)/score.py $(SHARED_EVAL)/seeds-gold.jsonl .eval/seeds.jsonl --docs $(SHARED_EVAL)/seeds; \
 	else echo "$(SHARED_EVAL) not present: the seeds are not scored"; fi
+
+# Speed and scale (not part of `make test`): extraction words/s against spaCy's tokenizer,
+# then `make run`-equivalent runs on BENCH_SIZES generated articles (full, unchanged,
+# +100 new). Results: bench/results/*.json; see README "Speed" and docs/scaling.md.
+BENCH_SIZES ?= 10000 100000
+BENCH_ARGS ?=
+bench: install
+	$(VENV_PY) -m bench.run --sizes $(BENCH_SIZES) $(BENCH_ARGS)
+
+# dbt docs for the warehouse the pipeline writes: $CONTACTS_WAREHOUSE (made absolute, as the
+# pipeline does: dbt would resolve a relative path against dbt_project/), else
+# warehouse/contacts.duckdb. `generate` opens that file, so not while a run holds it. Its
+# own target folder keeps the manifest Dagster reads (dbt_project/target) untouched.
+DOCS_WAREHOUSE = $(abspath $(or $(strip $(CONTACTS_WAREHOUSE)),warehouse/contacts.duckdb))
+DBT_DOCS = CONTACTS_WAREHOUSE=$(DOCS_WAREHOUSE) .venv/bin/dbt
+DBT_DOCS_ARGS = --project-dir dbt_project --profiles-dir dbt_project --target-path target/docs
+docs: install
+	@mkdir -p $(dir $(DOCS_WAREHOUSE))
+	$(DBT_DOCS) docs generate $(DBT_DOCS_ARGS)
+	$(DBT_DOCS) docs serve $(DBT_DOCS_ARGS) --host 127.0.0.1 --port 8080 --no-browser

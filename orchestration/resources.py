@@ -7,10 +7,10 @@ so the Definitions load without any variable set and pick up changes per run.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 from dagster import ConfigurableResource
@@ -20,6 +20,9 @@ from pydantic import Field, PrivateAttr
 from orchestration import settings
 from transforms.articles import Article
 from transforms.records import ArticleExtraction
+
+if TYPE_CHECKING:
+    from transforms.parallel import Batch, K
 
 
 class ContactsWarehouse(DuckDBResource):
@@ -108,14 +111,25 @@ class ExtractorResource(ConfigurableResource):
 
         return extractor_version(self._pipeline())
 
-    def extract(self, articles: Sequence[Article]) -> list[ArticleExtraction]:
+    def _run_extractor(self) -> Any:
         # Once a run has enough articles, they are sharded over worker processes that
         # are kept for the run's later batches (transforms/parallel.py).
         from transforms.parallel import RunExtractor
 
         if self._sharded is None:
             self._sharded = RunExtractor(self._pipeline(), self.base(), self.workers or None)
-        return self._sharded.extract(articles)
+        return self._sharded
+
+    def extract(self, articles: Sequence[Article]) -> list[ArticleExtraction]:
+        return self._run_extractor().extract(articles)
+
+    def extract_batches(self, batches: Iterable[tuple[K, Sequence[Article]]]) -> Iterator[Batch[K]]:
+        """``(key, articles)`` in, ``(key, articles, records)`` out: the next batch is read
+        and extracted by the worker processes while the caller writes the current one."""
+        if type(self).extract is not ExtractorResource.extract:
+            # A subclass with its own extract (the tests' fake extractor): batch by batch.
+            return ((key, articles, self.extract(articles)) for key, articles in batches)
+        return self._run_extractor().extract_batches(batches)
 
     def teardown_after_execution(self, context: Any) -> None:
         if self._sharded is not None:

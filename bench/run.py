@@ -1,0 +1,522 @@
+"""The benchmark behind ``make bench``: extraction speed and end-to-end runs on synthetic articles.
+
+    python -m bench.run [--sizes 10000 100000] [--throughput-articles 3000] [--skip-e2e]
+
+1. Throughput, one process, all on the same generated text after the same warm-up:
+   spaCy's tokenizer alone (``nlp.make_doc`` of the project pipeline, and of a blank German
+   pipeline for reference) against the whole extraction (``extract_article``); then the
+   parallel extractor (``transforms/parallel.py``) with ``--workers`` processes, steady
+   state (helpers already started) and cold (start-up included, as in a run).
+2. End to end, per size: ``python -m orchestration.cli run`` (what ``make run`` does) with
+   CONTACTS_INBOX / CONTACTS_WAREHOUSE / DAGSTER_HOME in a scratch folder; then the same
+   run again with nothing new (fixed cost); then with ``--incremental`` new articles added.
+   Wall time, Dagster step times, and peak memory: the largest process
+   (``ru_maxrss`` from ``wait4``) and the whole process tree (RSS summed, sampled every
+   0.2 s).
+
+Results go to ``bench/results/bench-<UTC time>.json``; a Markdown summary is printed.
+Generated inboxes are kept in ``--workdir`` (default /tmp/contacts-bench) for the next run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.generator import DEFAULT_SEED, ArticleGenerator, write_corpus
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = REPO_ROOT / "bench" / "results"
+DEFAULT_WORKDIR = Path("/tmp/contacts-bench")
+# Shards far from the corpus ones: warm-up text and the articles an incremental run adds.
+WARMUP_SHARD = 50_000
+MEASURE_SHARD = 60_000
+INCREMENTAL_SHARD = 90_000
+
+
+def _log(message: str) -> None:
+    print(f"[bench {datetime.now().strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --- throughput ----------------------------------------------------------------------
+
+
+def _articles(generator: ArticleGenerator, count: int, start_shard: int):
+    from transforms.articles import parse_article
+
+    return [parse_article(d, t.encode("utf-8"), d) for d, t in generator.articles(count, 1000, start_shard)]
+
+
+def _rate(words: int, seconds: float) -> float:
+    return round(words / seconds, 1) if seconds > 0 else 0.0
+
+
+def throughput(count: int, warmup: int, workers: int, seed: int) -> dict:
+    """Words/s of the tokenizer and of the extraction on the same text, then with helpers.
+
+    Single-process figures use CPU time (``time.process_time``), so other work on the
+    machine changes them little; wall time is recorded too. Parallel figures are wall time.
+    Every measurement has its own pipeline, warmed up on the same other articles, so none
+    sees the measured text twice.
+    """
+    import spacy
+
+    from transforms.extract import build_pipeline, extract_article, extractor_version
+    from transforms.parallel import ParallelExtractor, ParallelStats, extract_parallel
+
+    generator = ArticleGenerator(seed)
+    warm = _articles(generator, warmup, WARMUP_SHARD)
+    measured = _articles(generator, count, MEASURE_SHARD)
+    words = sum(len(a.text.split()) for a in measured)
+    _log(f"throughput on {count} articles, {words} words (warm-up {warmup} articles)")
+
+    def timed(fn) -> tuple[float, float]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        fn()
+        return time.perf_counter() - wall, time.process_time() - cpu
+
+    def warmed(extract: bool):
+        nlp = build_pipeline()
+        for a in warm:
+            extract_article(nlp, a) if extract else nlp.make_doc(a.text)
+        return nlp
+
+    tok_nlp = warmed(extract=False)
+    tokens = 0
+
+    def tokenize():
+        nonlocal tokens
+        tokens = sum(len(tok_nlp.make_doc(a.text)) for a in measured)
+
+    tokenizer_wall, tokenizer_cpu = timed(tokenize)
+    blank = spacy.blank("de")
+    for a in warm:
+        blank.make_doc(a.text)
+    blank_wall, blank_cpu = timed(lambda: [blank.make_doc(a.text) for a in measured])
+
+    nlp = warmed(extract=True)
+    version = extractor_version(nlp)
+    sequential: list = []
+    extract_wall, extract_cpu = timed(lambda: sequential.extend(extract_article(nlp, a) for a in measured))
+    result = {
+        "load_1min": round(os.getloadavg()[0], 2),
+        "articles": count,
+        "words": words,
+        "spacy_tokens": tokens,
+        "words_per_article": round(words / count, 1),
+        "contacts": sum(len(x.contacts) for x in sequential),
+        "entity_mentions": sum(len(x.entities) for x in sequential),
+        "extractor_version": version,
+        "tokenizer_words_per_s": _rate(words, tokenizer_cpu),
+        "blank_de_tokenizer_words_per_s": _rate(words, blank_cpu),
+        "extraction_words_per_s": _rate(words, extract_cpu),
+        "extraction_articles_per_s": round(count / extract_cpu, 1),
+        "wall": {
+            "tokenizer_words_per_s": _rate(words, tokenizer_wall),
+            "extraction_words_per_s": _rate(words, extract_wall),
+        },
+    }
+    result["extraction_to_tokenizer_ratio"] = round(tokenizer_cpu / extract_cpu, 4)
+    _log(
+        f"tokenizer {result['tokenizer_words_per_s']:.0f} words/s, extraction "
+        f"{result['extraction_words_per_s']:.0f} words/s "
+        f"(ratio {result['extraction_to_tokenizer_ratio']:.1%})"
+    )
+    if workers > 1:
+        stats = ParallelStats()
+        with ParallelExtractor(workers, nlp=warmed(extract=True)) as extractor:
+            start_s, _ = timed(lambda: extractor.wait_ready())
+            # The helpers get the same warm-up as this process's pipeline.
+            extractor.extract(warm, caller_extracts=False)
+            parallel: list = []
+            steady_s, _ = timed(lambda: parallel.extend(extractor.extract(measured, stats=stats)))
+            problems = extractor.problems
+        cold_stats = ParallelStats()
+        cold_nlp = warmed(extract=True)
+        cold_s, _ = timed(
+            lambda: extract_parallel(measured, workers, nlp=cold_nlp, min_articles=0, stats=cold_stats)
+        )
+        result["parallel"] = {
+            "workers": workers,
+            "helper_start_s": round(start_s, 2),
+            "steady_words_per_s": _rate(words, steady_s),
+            # Against one process's wall time: both are wall clock here.
+            "steady_speedup": round(extract_wall / steady_s, 2),
+            "cold_words_per_s": _rate(words, cold_s),
+            "cold_speedup": round(extract_wall / cold_s, 2),
+            "same_records_as_sequential": parallel == sequential,
+            "chunks": stats.chunks,
+            "chunks_by_helpers": stats.chunks_by_helpers,
+            "problems": problems + cold_stats.problems,
+        }
+        _log(
+            f"{workers} workers: {result['parallel']['steady_words_per_s']:.0f} words/s steady "
+            f"(x{result['parallel']['steady_speedup']}), {result['parallel']['cold_words_per_s']:.0f} "
+            f"with start-up (x{result['parallel']['cold_speedup']})"
+        )
+    return result
+
+
+# --- end to end ------------------------------------------------------------------------
+
+
+class _TreeMemory:
+    """Peak of the summed RSS of a process and its descendants, sampled from /proc."""
+
+    def __init__(self, pid: int, interval: float = 0.2):
+        self.pid = pid
+        self.interval = interval
+        self.peak_bytes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._page = os.sysconf("SC_PAGE_SIZE")
+
+    def __enter__(self) -> _TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> int:
+        children: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    stat = fh.read()
+            except OSError:
+                continue
+            ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+        total = 0
+        todo = [self.pid]
+        while todo:
+            pid = todo.pop()
+            todo.extend(children.get(pid, ()))
+            try:
+                with open(f"/proc/{pid}/statm", "rb") as fh:
+                    total += int(fh.read().split()[1]) * self._page
+            except OSError:
+                continue
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_bytes = max(self.peak_bytes, self._sample())
+            self._stop.wait(self.interval)
+
+
+# Dagster writes durations as "438ms", "4.18s", "1m 3s" or "1h 2m 3s".
+_STEP = re.compile(r'Finished execution of step "([^"]+)" in ((?:[\d.]+(?:ms|h|m|s) ?)+)\.')
+_DURATION_PART = re.compile(r"([\d.]+)(ms|h|m|s)")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}
+_EXTRACTED = re.compile(r"(\d+) article\(s\)(?: to extract[^,]*)?, (\d+) up to date")
+
+
+def _seconds(text: str) -> float:
+    return sum(float(v) * _UNIT_SECONDS[u] for v, u in _DURATION_PART.findall(text))
+
+
+def run_pipeline(env: dict[str, str], log_path: Path) -> dict:
+    """One ``python -m orchestration.cli run``; wall time, peak memory, step times."""
+    command = [sys.executable, "-m", "orchestration.cli", "run"]
+    load_before = os.getloadavg()[0]
+    start = time.perf_counter()
+    with log_path.open("w") as log:
+        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        with _TreeMemory(process.pid) as memory:
+            _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    text = log_path.read_text(errors="replace")
+    steps = {name: round(_seconds(duration), 2) for name, duration in _STEP.findall(text)}
+    extracted = _EXTRACTED.search(text)
+    result = {
+        "ok": process.returncode == 0,
+        "wall_s": round(wall, 2),
+        "peak_rss_largest_process_mb": round(usage.ru_maxrss / 1024, 1),
+        "peak_rss_process_tree_mb": round(memory.peak_bytes / 2**20, 1),
+        # CPU seconds of the run and its children: less sensitive than wall time to
+        # other work on the machine, which the load averages show.
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+        "load_1min_before": round(load_before, 2),
+        "load_1min_after": round(os.getloadavg()[0], 2),
+        "steps_s": steps,
+        "log": str(log_path),
+    }
+    if extracted:
+        result["articles_extracted"] = int(extracted.group(1))
+        result["articles_up_to_date"] = int(extracted.group(2))
+    if process.returncode != 0:
+        result["error_tail"] = text[-3000:]
+    return result
+
+
+def _inbox(workdir: Path, size: int, seed: int, generator: ArticleGenerator) -> tuple[Path, dict]:
+    folder = workdir / f"inbox-{size}-seed{seed}-{generator.bank.fingerprint}"
+    manifest = folder / ".complete.json"
+    if manifest.exists():
+        return folder, json.loads(manifest.read_text())
+    if folder.exists():
+        shutil.rmtree(folder)
+    _log(f"generating {size} articles into {folder}")
+    start = time.perf_counter()
+    stats = write_corpus(folder, size, seed, generator=generator)
+    stats["generate_s"] = round(time.perf_counter() - start, 1)
+    manifest.write_text(json.dumps(stats))
+    return folder, stats
+
+
+def _warehouse_facts(database: Path) -> dict:
+    import duckdb
+
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        counts = {
+            name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
+            for name in ("raw.articles", "raw.contact_mentions", "raw.entity_mentions", "marts.fct_meetings")
+        }
+    finally:
+        con.close()
+    return {"rows": counts, "file_mb": round(database.stat().st_size / 2**20, 1)}
+
+
+def end_to_end(
+    size: int, workdir: Path, seed: int, incremental: int, generator: ArticleGenerator, instance: str
+) -> dict:
+    inbox, inbox_stats = _inbox(workdir, size, seed, generator)
+    scratch = workdir / f"run-{size}"
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    scratch.mkdir(parents=True)
+    database = scratch / "warehouse" / "contacts.duckdb"
+    env = {
+        **os.environ,
+        "CONTACTS_INBOX": str(inbox),
+        "CONTACTS_WAREHOUSE": str(database),
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("CONTACTS_KB_DIR", None)
+    # "ephemeral": the command as given, a throwaway in-memory Dagster instance.
+    # "persistent": like `make run`, runs recorded in a sqlite instance (DAGSTER_HOME).
+    env.pop("DAGSTER_HOME", None)
+    if instance == "persistent":
+        env["DAGSTER_HOME"] = str(scratch / "dagster_home")
+    result: dict = {"articles": size, "words": inbox_stats["words"], "instance": instance}
+    result["inbox"] = inbox_stats
+    _log(f"{size} articles: full run")
+    result["full"] = run_pipeline(env, scratch / "full.log")
+    _log(f"  {result['full']['wall_s']} s, {result['full']['peak_rss_process_tree_mb']} MB")
+    if not result["full"]["ok"]:
+        return result
+    _log(f"{size} articles: run again, nothing new")
+    result["unchanged"] = run_pipeline(env, scratch / "unchanged.log")
+    _log(f"  {result['unchanged']['wall_s']} s")
+    added = [inbox / f"{doc_id}.txt" for doc_id, _ in generator.shard(INCREMENTAL_SHARD, incremental)]
+    try:
+        for path, (_, text) in zip(added, generator.shard(INCREMENTAL_SHARD, incremental), strict=True):
+            path.write_text(text, encoding="utf-8")
+        _log(f"{size} articles: incremental run with {incremental} new")
+        result["incremental"] = run_pipeline(env, scratch / "incremental.log")
+        result["incremental"]["articles_added"] = incremental
+        _log(f"  {result['incremental']['wall_s']} s")
+    finally:
+        for path in added:
+            path.unlink(missing_ok=True)
+    result["warehouse"] = _warehouse_facts(database)
+    return result
+
+
+# --- report ----------------------------------------------------------------------------
+
+
+def _versions() -> dict:
+    from importlib.metadata import version
+
+    out = {"python": platform.python_version()}
+    for package in ("spacy", "duckdb", "polars", "dagster", "dbt-core", "dbt-duckdb"):
+        try:
+            out[package] = version(package)
+        except Exception:  # noqa: BLE001 - a missing package is just not reported
+            out[package] = None
+    return out
+
+
+def _machine() -> dict:
+    from transforms.parallel import available_cpus
+
+    memory = None
+    with open("/proc/meminfo") as fh:
+        for line in fh:
+            if line.startswith("MemTotal:"):
+                memory = round(int(line.split()[1]) / 2**20, 1)
+    return {"cpus": available_cpus(), "memory_gb": memory, "platform": platform.platform()}
+
+
+def summary(results: dict) -> str:
+    lines = []
+    tp = results.get("throughput")
+    if tp:
+        lines += [
+            f"Extraction throughput ({tp['articles']} articles, {tp['words']} words, "
+            f"{tp['words_per_article']} words/article; extractor {tp['extractor_version']}):",
+            "",
+            "| measure | words/s |",
+            "|---|---:|",
+            f"| spaCy tokenizer alone (project pipeline) | {tp['tokenizer_words_per_s']:,.0f} |",
+            f"| spaCy tokenizer alone (blank de) | {tp['blank_de_tokenizer_words_per_s']:,.0f} |",
+            f"| extraction, 1 process | {tp['extraction_words_per_s']:,.0f} |",
+        ]
+        par = tp.get("parallel")
+        if par:
+            lines += [
+                f"| extraction, {par['workers']} processes, steady | {par['steady_words_per_s']:,.0f} "
+                f"(x{par['steady_speedup']}) |",
+                f"| extraction, {par['workers']} processes, incl. start-up | {par['cold_words_per_s']:,.0f} "
+                f"(x{par['cold_speedup']}) |",
+            ]
+        lines += ["", f"Extraction / tokenizer: {tp['extraction_to_tokenizer_ratio']:.1%}", ""]
+    e2e = results.get("end_to_end") or []
+    if e2e:
+        lines += [
+            "| articles | run | wall s | extraction step s | dbt step s "
+            "| peak MB (tree) | peak MB (largest) |",
+            "|---:|---|---:|---:|---:|---:|---:|",
+        ]
+        for entry in e2e:
+            for kind in ("full", "unchanged", "incremental"):
+                run = entry.get(kind)
+                if not run:
+                    continue
+                steps = run.get("steps_s", {})
+                label = kind if kind != "incremental" else f"+{run.get('articles_added')} new"
+                lines.append(
+                    f"| {entry['articles']:,} | {label} | {run['wall_s']} "
+                    f"| {steps.get('raw_extractions', '')} | "
+                    f"{steps.get('dbt_models', '')} | {run['peak_rss_process_tree_mb']:,.0f} | "
+                    f"{run['peak_rss_largest_process_mb']:,.0f} |"
+                )
+    return "\n".join(lines)
+
+
+# What a run needs of the repository; copied so that edits made while the benchmark runs
+# (other people's work in the same tree) cannot change the code between its measurements.
+SNAPSHOT_PARTS = ("bench", "orchestration", "transforms", "dbt_project", "data/samples", "pyproject.toml")
+_SNAPSHOT_SKIP = shutil.ignore_patterns(
+    "target", "logs", "dbt_packages", "__pycache__", "results", "*.duckdb", "*.wal"
+)
+
+
+def _run_on_snapshot(argv: list[str], workdir: Path, output: Path) -> int:
+    snapshot = workdir / f"code-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}"
+    for part in SNAPSHOT_PARTS:
+        source = REPO_ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, snapshot / part, ignore=_SNAPSHOT_SKIP)
+        elif source.exists():
+            shutil.copy2(source, snapshot / part)
+    _log(f"code copied to {snapshot}; parsing the dbt project there")
+    # Loading the Definitions once parses the dbt project, outside the measured runs.
+    subprocess.run([sys.executable, "-c", "import orchestration.definitions"], cwd=snapshot, check=True)
+    command = [
+        sys.executable,
+        "-m",
+        "bench.run",
+        *argv,
+        "--no-snapshot",
+        "--workdir",
+        str(workdir),
+        "--output",
+        str(output),
+    ]
+    try:
+        return subprocess.run(command, cwd=snapshot).returncode
+    finally:
+        shutil.rmtree(snapshot, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from transforms.parallel import default_workers
+
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
+    parser.add_argument("--throughput-articles", type=int, default=3000)
+    parser.add_argument("--warmup-articles", type=int, default=500)
+    parser.add_argument("--workers", type=int, default=None, help="default: $CONTACTS_WORKERS or the CPUs")
+    parser.add_argument("--incremental", type=int, default=100)
+    parser.add_argument(
+        "--instance",
+        choices=("ephemeral", "persistent"),
+        default="ephemeral",
+        help="Dagster instance of the runs: in memory (default) or sqlite in a DAGSTER_HOME as `make run`",
+    )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
+    parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--skip-e2e", action="store_true")
+    parser.add_argument("--output", type=Path, default=None, help="results file (default bench/results/)")
+    parser.add_argument(
+        "--no-snapshot",
+        dest="snapshot",
+        action="store_false",
+        help="run on the working tree itself instead of a copy of the code taken at the start",
+    )
+    args = parser.parse_args(argv)
+    workers = args.workers or default_workers()
+    started = datetime.now(UTC)
+    output = (args.output or RESULTS_DIR / f"bench-{started.strftime('%Y%m%dT%H%M%SZ')}.json").resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if args.snapshot:
+        return _run_on_snapshot(argv if argv is not None else sys.argv[1:], args.workdir.resolve(), output)
+    results: dict = {
+        "started_at": started.isoformat(timespec="seconds"),
+        "machine": _machine(),
+        "versions": _versions(),
+        "settings": {
+            "seed": args.seed,
+            "workers": workers,
+            "sizes": args.sizes,
+            "incremental": args.incremental,
+            "instance": args.instance,
+        },
+    }
+    generator = ArticleGenerator(args.seed)
+    results["generator_fingerprint"] = generator.bank.fingerprint
+    results["code"] = str(REPO_ROOT)
+
+    def save() -> None:
+        output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    if not args.skip_throughput:
+        results["throughput"] = throughput(args.throughput_articles, args.warmup_articles, workers, args.seed)
+        save()
+    if not args.skip_e2e:
+        results["end_to_end"] = []
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        for size in args.sizes:
+            entry = end_to_end(size, args.workdir, args.seed, args.incremental, generator, args.instance)
+            results["end_to_end"].append(entry)
+            save()
+    results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    save()
+    print(summary(results))
+    _log(f"results: {output}")
+    failed = [e["articles"] for e in results.get("end_to_end", []) if not e["full"]["ok"]]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
