@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from transforms.records import TOPICS as RECORD_TOPICS
+
 KB = Path(__file__).resolve().parents[1] / "transforms" / "kb"
 TODAY = "2026-11-21"
 COVERAGE_START = "2020-01-01"
@@ -37,25 +39,8 @@ SORT_KEYS = {
     "organizations.csv": lambda r: r["actor_id"],
     "topics.csv": lambda r: r["topic"],
 }
-TOPICS = {
-    "ukraine_war",
-    "russia_relations",
-    "nato",
-    "middle_east",
-    "syria",
-    "gaza",
-    "china",
-    "iran_nuclear",
-    "sanctions",
-    "security_guarantees",
-    "peace_talks",
-    "bilateral_relations",
-    "transatlantic",
-    "european_security",
-    "trade",
-    "prisoner_exchange",
-    "other",
-}
+# The taxonomy of SCHEMA.md, as the records define it.
+TOPICS = set(RECORD_TOPICS)
 STATE_ROLES = {
     "head_of_state",
     "head_of_government",
