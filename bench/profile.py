@@ -7,8 +7,9 @@ The first form runs what ``raw_inbox`` and ``raw_extractions`` (orchestration/as
 do, with the same transforms functions, on a scratch warehouse, and prints the time of
 every sub-step: reading the inbox, the articles frame, the upsert, and per extraction
 batch the read, the extraction, the frames and the write. By default the batches are
-pipelined (``RunExtractor.extract_batches``: helpers extract batch n+1 while batch n is
-written); ``--not-pipelined`` extracts and writes strictly in turn. ``--cprofile`` also writes a
+pipelined as in ``raw_extractions`` (``RunExtractor.extract_batches``: helpers extract
+batch n+1 while batch n is written, and build the frames); ``--not-pipelined`` extracts
+records and writes strictly in turn, the frames built here. ``--cprofile`` also writes a
 cProfile of this process (the helpers are not in it).
 
 The second form profiles the spaCy pipeline on generated articles: the share of every
@@ -99,9 +100,10 @@ def profile_run(inbox: Path, batch: int, workers: int | None, pipelined: bool = 
             con.close()
             yield ids, articles
 
-    def write(ids, articles, extractions) -> None:
+    def write(ids, articles, extractions=None, frames=None) -> None:
         with timer("extraction: frames"):
-            frames = extraction_frames(extractions, version)
+            if frames is None:
+                frames = extraction_frames(extractions, version)
             state = wh.extraction_state_frame(articles, version)
         con = connect()
         with timer("extraction: write batch"):
@@ -110,15 +112,16 @@ def profile_run(inbox: Path, batch: int, workers: int | None, pipelined: bool = 
 
     try:
         if pipelined:
-            batches = run.extract_batches(read_batches())
+            # As raw_extractions: frames built by the extracting processes.
+            batches = run.extract_batches(read_batches(), frames_version=version)
             while True:
                 with timer("extraction: extract (parallel)"):
                     item = next(batches, None)
                 if item is None:
                     break
-                ids, articles, extractions = item
+                ids, articles, frames = item
                 words += sum(len(a.text.split()) for a in articles)
-                write(ids, articles, extractions)
+                write(ids, articles, frames=frames)
         else:
             for ids, articles in read_batches():
                 words += sum(len(a.text.split()) for a in articles)

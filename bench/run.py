@@ -8,11 +8,11 @@
    parallel extractor (``transforms/parallel.py``) with ``--workers`` processes, steady
    state (helpers already started) and cold (start-up included, as in a run).
 2. End to end, per size: ``python -m orchestration.cli run`` (what ``make run`` does) with
-   CONTACTS_INBOX / CONTACTS_WAREHOUSE / DAGSTER_HOME in a scratch folder; then the same
-   run again with nothing new (fixed cost); then with ``--incremental`` new articles added.
-   Wall time, Dagster step times, and peak memory: the largest process
-   (``ru_maxrss`` from ``wait4``) and the whole process tree (RSS summed, sampled every
-   0.2 s).
+   CONTACTS_INBOX / CONTACTS_WAREHOUSE in a scratch folder (``--instance persistent``:
+   also DAGSTER_HOME, as ``make run``); then the same run again with nothing new (fixed
+   cost); then with ``--incremental`` new articles added. Wall time, CPU seconds of the
+   process tree, Dagster step times, and peak memory of the whole process tree (RSS
+   summed) and of its largest process, sampled from /proc every 0.2 s.
 
 Results go to ``bench/results/bench-<UTC time>.json``; a Markdown summary is printed.
 Generated inboxes are kept in ``--workdir`` (default /tmp/contacts-bench) for the next run.
@@ -72,7 +72,6 @@ def throughput(count: int, warmup: int, workers: int, seed: int) -> dict:
     import spacy
 
     from transforms.extract import build_pipeline, extract_article, extractor_version
-    from transforms.parallel import ParallelExtractor, ParallelStats, extract_parallel
 
     generator = ArticleGenerator(seed)
     warm = _articles(generator, warmup, WARMUP_SHARD)
@@ -133,50 +132,114 @@ def throughput(count: int, warmup: int, workers: int, seed: int) -> dict:
         f"(ratio {result['extraction_to_tokenizer_ratio']:.1%})"
     )
     if workers > 1:
-        stats = ParallelStats()
-        with ParallelExtractor(workers, nlp=warmed(extract=True)) as extractor:
-            start_s, _ = timed(lambda: extractor.wait_ready())
-            # The helpers get the same warm-up as this process's pipeline.
-            extractor.extract(warm, caller_extracts=False)
-            parallel: list = []
-            steady_s, _ = timed(lambda: parallel.extend(extractor.extract(measured, stats=stats)))
-            problems = extractor.problems
-        cold_stats = ParallelStats()
-        cold_nlp = warmed(extract=True)
-        cold_s, _ = timed(
-            lambda: extract_parallel(measured, workers, nlp=cold_nlp, min_articles=0, stats=cold_stats)
-        )
-        result["parallel"] = {
-            "workers": workers,
-            "helper_start_s": round(start_s, 2),
-            "steady_words_per_s": _rate(words, steady_s),
-            # Against one process's wall time: both are wall clock here.
-            "steady_speedup": round(extract_wall / steady_s, 2),
-            "cold_words_per_s": _rate(words, cold_s),
-            "cold_speedup": round(extract_wall / cold_s, 2),
-            "same_records_as_sequential": parallel == sequential,
-            "chunks": stats.chunks,
-            "chunks_by_helpers": stats.chunks_by_helpers,
-            "problems": problems + cold_stats.problems,
-        }
+        second = _articles(generator, count, MEASURE_SHARD + 100)
+        result["parallel"] = _parallel_throughput([measured, second], warm, workers, warmed)
+        par = result["parallel"]
         _log(
-            f"{workers} workers: {result['parallel']['steady_words_per_s']:.0f} words/s steady "
-            f"(x{result['parallel']['steady_speedup']}), {result['parallel']['cold_words_per_s']:.0f} "
-            f"with start-up (x{result['parallel']['cold_speedup']})"
+            f"{workers} workers: {par['steady_words_per_s']:.0f} words/s steady (x{par['steady_speedup']}), "
+            f"{par['cold_words_per_s']:.0f} with start-up (x{par['cold_speedup']}); CPU efficiency "
+            f"{par['cpu_efficiency']:.0%}"
         )
     return result
+
+
+def _cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _measure(fn):
+    """``fn()``'s value, wall seconds and CPU seconds of this process."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    value = fn()
+    return value, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def _parallel_throughput(measured_sets, warm, workers, warmed) -> dict:
+    """Wall-clock words/s with helpers, as ``raw_extractions`` uses them (frames built by the
+    extracting processes), against one process extracting and building the frames.
+
+    One round per article set: one process, then the helpers, on the same set; the better
+    round counts (single runs on a shared machine vary by ~10%).
+    """
+    from functools import partial
+
+    from transforms.extract import extract_article
+    from transforms.parallel import ParallelExtractor, ParallelStats, RunExtractor
+    from transforms.records import extraction_frames
+
+    version = "bench"
+    nlp = warmed(extract=True)
+
+    def one_process(articles):
+        return extraction_frames([extract_article(nlp, a) for a in articles], version)
+
+    rounds = []
+    with ParallelExtractor(workers, nlp=warmed(extract=True)) as extractor:
+        _, start_s, _ = _measure(extractor.wait_ready)
+        extractor.extract(warm, caller_extracts=False)  # the helpers get the same warm-up
+        helpers = [h.process.pid for h in extractor._helpers]
+        for measured in measured_sets:
+            expected, base_wall, base_cpu = _measure(partial(one_process, measured))
+            stats = ParallelStats()
+            job = extractor.submit(measured, stats, frames_version=version)
+            before = [_cpu_seconds(pid) for pid in helpers]
+            got, wall, cpu = _measure(partial(extractor.finish, job))
+            helper_cpu = sum(_cpu_seconds(pid) - b for pid, b in zip(helpers, before, strict=True))
+            words = sum(len(a.text.split()) for a in measured)
+            rounds.append(
+                {
+                    "one_process_with_frames_words_per_s": _rate(words, base_wall),
+                    "steady_words_per_s": _rate(words, wall),
+                    "steady_speedup": round(base_wall / wall, 2),
+                    # One process's CPU time over that of all processes with helpers: the
+                    # share not lost to sending chunks and results between processes.
+                    "cpu_efficiency": round(base_cpu / (cpu + helper_cpu), 3),
+                    "same_frames_as_one_process": all(
+                        got.as_dict()[name].equals(frame) for name, frame in expected.as_dict().items()
+                    ),
+                    "chunks": stats.chunks,
+                    "chunks_by_helpers": stats.chunks_by_helpers,
+                }
+            )
+        problems = extractor.problems
+    # Cold, on the first set: helpers started by this call, as in a run (the caller
+    # extracts meanwhile), against that round's one process.
+    run = RunExtractor(warmed(extract=True), workers=workers, min_articles=0)
+    try:
+        batches = [(0, measured_sets[0])]
+        _, cold_s, _ = _measure(lambda: list(run.extract_batches(batches, frames_version=version)))
+    finally:
+        run.close()
+    first_words = sum(len(a.text.split()) for a in measured_sets[0])
+    first_base = first_words / rounds[0]["one_process_with_frames_words_per_s"]
+    best = max(rounds, key=lambda r: r["steady_speedup"])
+    return {
+        "workers": workers,
+        "helper_start_s": round(start_s, 2),
+        **best,
+        "cold_words_per_s": _rate(first_words, cold_s),
+        "cold_speedup": round(first_base / cold_s, 2),
+        "rounds": rounds,
+        "all_same_frames": all(r["same_frames_as_one_process"] for r in rounds),
+        "problems": problems + run.stats.problems,
+    }
 
 
 # --- end to end ------------------------------------------------------------------------
 
 
 class _TreeMemory:
-    """Peak of the summed RSS of a process and its descendants, sampled from /proc."""
+    """Peaks of the summed RSS of a process and its descendants, and of the largest single
+    one of them, sampled from /proc. (``ru_maxrss`` of a child started by fork can report
+    the parent's size at the fork.)"""
 
     def __init__(self, pid: int, interval: float = 0.2):
         self.pid = pid
         self.interval = interval
         self.peak_bytes = 0
+        self.peak_single_bytes = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._page = os.sysconf("SC_PAGE_SIZE")
@@ -189,7 +252,7 @@ class _TreeMemory:
         self._stop.set()
         self._thread.join()
 
-    def _sample(self) -> int:
+    def _sample(self) -> tuple[int, int]:
         children: dict[int, list[int]] = {}
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
@@ -201,21 +264,25 @@ class _TreeMemory:
                 continue
             ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
             children.setdefault(ppid, []).append(int(entry))
-        total = 0
+        total = largest = 0
         todo = [self.pid]
         while todo:
             pid = todo.pop()
             todo.extend(children.get(pid, ()))
             try:
                 with open(f"/proc/{pid}/statm", "rb") as fh:
-                    total += int(fh.read().split()[1]) * self._page
+                    rss = int(fh.read().split()[1]) * self._page
             except OSError:
                 continue
-        return total
+            total += rss
+            largest = max(largest, rss)
+        return total, largest
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak_bytes = max(self.peak_bytes, self._sample())
+            total, largest = self._sample()
+            self.peak_bytes = max(self.peak_bytes, total)
+            self.peak_single_bytes = max(self.peak_single_bytes, largest)
             self._stop.wait(self.interval)
 
 
@@ -247,7 +314,7 @@ def run_pipeline(env: dict[str, str], log_path: Path) -> dict:
     result = {
         "ok": process.returncode == 0,
         "wall_s": round(wall, 2),
-        "peak_rss_largest_process_mb": round(usage.ru_maxrss / 1024, 1),
+        "peak_rss_largest_process_mb": round(memory.peak_single_bytes / 2**20, 1),
         "peak_rss_process_tree_mb": round(memory.peak_bytes / 2**20, 1),
         # CPU seconds of the run and its children: less sensitive than wall time to
         # other work on the machine, which the load averages show.
@@ -383,12 +450,16 @@ def summary(results: dict) -> str:
         par = tp.get("parallel")
         if par:
             lines += [
-                f"| extraction, {par['workers']} processes, steady | {par['steady_words_per_s']:,.0f} "
-                f"(x{par['steady_speedup']}) |",
-                f"| extraction, {par['workers']} processes, incl. start-up | {par['cold_words_per_s']:,.0f} "
-                f"(x{par['cold_speedup']}) |",
+                f"| extraction + frames, 1 process | {par['one_process_with_frames_words_per_s']:,.0f} |",
+                f"| extraction + frames, {par['workers']} processes, steady | "
+                f"{par['steady_words_per_s']:,.0f} (x{par['steady_speedup']}) |",
+                f"| extraction + frames, {par['workers']} processes, incl. start-up | "
+                f"{par['cold_words_per_s']:,.0f} (x{par['cold_speedup']}) |",
             ]
-        lines += ["", f"Extraction / tokenizer: {tp['extraction_to_tokenizer_ratio']:.1%}", ""]
+        lines += ["", f"Extraction / tokenizer: {tp['extraction_to_tokenizer_ratio']:.1%}"]
+        if par:
+            lines.append(f"CPU efficiency with {par['workers']} processes: {par['cpu_efficiency']:.0%}")
+        lines.append("")
     e2e = results.get("end_to_end") or []
     if e2e:
         lines += [
@@ -453,7 +524,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
-    parser.add_argument("--throughput-articles", type=int, default=3000)
+    parser.add_argument("--throughput-articles", type=int, default=6000)
     parser.add_argument("--warmup-articles", type=int, default=500)
     parser.add_argument("--workers", type=int, default=None, help="default: $CONTACTS_WORKERS or the CPUs")
     parser.add_argument("--incremental", type=int, default=100)

@@ -275,8 +275,8 @@ def build_raw_extractions(code_version: str | None):
                 yield batch, articles
 
         done = 0
-        for batch, articles, extractions in extractor.extract_batches(read_batches()):
-            frames = extraction_frames(extractions, version)
+        # The frames come built by the processes that extracted the records.
+        for batch, articles, frames in extractor.extract_frame_batches(read_batches(), version):
             state = wh.extraction_state_frame(articles, version)
             with warehouse.get_connection() as con:
                 written.update(wh.replace_extractions(con, batch, frames, state))

@@ -123,15 +123,35 @@ class ExtractorResource(ConfigurableResource):
     def extract(self, articles: Sequence[Article]) -> list[ArticleExtraction]:
         return self._run_extractor().extract(articles)
 
+    def _is_spacy(self) -> bool:
+        # False for a subclass or patch with its own extract (the tests' fake extractors).
+        cls = type(self)
+        return cls.extract is _SPACY_EXTRACT and cls.extract_batches is _SPACY_EXTRACT_BATCHES
+
     def extract_batches(self, batches: Iterable[tuple[K, Sequence[Article]]]) -> Iterator[Batch[K]]:
         """``(key, articles)`` in, ``(key, articles, records)`` out: the next batch is read
         and extracted by the worker processes while the caller writes the current one."""
-        if type(self).extract is not ExtractorResource.extract:
-            # A subclass with its own extract (the tests' fake extractor): batch by batch.
+        if not self._is_spacy():
             return ((key, articles, self.extract(articles)) for key, articles in batches)
         return self._run_extractor().extract_batches(batches)
+
+    def extract_frame_batches(
+        self, batches: Iterable[tuple[K, Sequence[Article]]], version: str
+    ) -> Iterator[Batch[K]]:
+        """As ``extract_batches``, with the raw-table frames (``extraction_frames(records,
+        version)``) in place of the records, built by the processes that extracted them."""
+        if not self._is_spacy():
+            from transforms.records import extraction_frames
+
+            return ((k, a, extraction_frames(r, version)) for k, a, r in self.extract_batches(batches))
+        return self._run_extractor().extract_batches(batches, frames_version=version)
 
     def teardown_after_execution(self, context: Any) -> None:
         if self._sharded is not None:
             self._sharded.close()
             self._sharded = None
+
+
+# The spaCy implementations, to tell them from the fakes that tests put in their place.
+_SPACY_EXTRACT = ExtractorResource.extract
+_SPACY_EXTRACT_BATCHES = ExtractorResource.extract_batches

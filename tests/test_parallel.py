@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 
+import polars
 import pytest
 
 from tests.conftest import SAMPLE_INBOX
@@ -145,3 +146,31 @@ def test_batches_are_read_ahead_and_come_back_in_order(samples):
     finally:
         run.close()
     assert not multiprocessing.active_children()
+
+
+def test_frames_are_built_where_the_records_are_extracted(samples):
+    from transforms.records import extraction_frames
+
+    nlp, articles, sequential = samples
+    expected = extraction_frames(sequential, "v-test").as_dict()
+    batches = [(n, articles[n : n + 20]) for n in range(0, len(articles), 20)]
+    for min_articles in (0, 10_000):  # with helpers, and all in this process
+        run = RunExtractor(nlp, workers=2, min_articles=min_articles)
+        try:
+            parts = [frames for _, _, frames in run.extract_batches(batches, frames_version="v-test")]
+        finally:
+            run.close()
+        for name, frame in expected.items():
+            assert polars.concat([p.as_dict()[name] for p in parts]).equals(frame), name
+
+
+def test_the_resource_builds_frames_from_a_fake_extractor_too(fake_extractor, corpus, tmp_path):
+    from transforms.articles import read_inbox as read
+    from transforms.records import extraction_frames
+
+    articles = read(corpus.write(tmp_path / "inbox")).articles
+    expected = extraction_frames(fake_extractor.extract(articles), "fake-1").as_dict()
+    ((_, got_articles, frames),) = fake_extractor.extract_frame_batches([("all", articles)], "fake-1")
+    assert got_articles == articles
+    for name, frame in expected.items():
+        assert frames.as_dict()[name].equals(frame), name
