@@ -77,7 +77,7 @@ class LookupLemmatizer:
 
         self.table = load_lookups("de", ["lemma_lookup"]).get_table("lemma_lookup")
         self.overrides = {k.lower(): v for k, v in overrides.items()}
-        self._cache: dict[int, int] = {}
+        self._cache = _LemmaCache(self.lemma_of)
 
     def lemma_of(self, text: str) -> str:
         override = self.overrides.get(text.lower())
@@ -88,14 +88,23 @@ class LookupLemmatizer:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        strings = doc.vocab.strings
         cache = self._cache
-        orths = doc.to_array([ORTH]).tolist()
-        lemmas = numpy.empty((len(orths), 1), dtype="uint64")
-        for i, orth in enumerate(orths):
-            lemma = cache.get(orth)
-            if lemma is None:
-                lemma = cache[orth] = strings.add(self.lemma_of(strings[orth]))
-            lemmas[i, 0] = lemma
-        doc.from_array([LEMMA], lemmas)
+        cache.strings = doc.vocab.strings
+        orths = doc.to_array(ORTH).tolist()
+        # One C-level map over the column; only forms never seen before reach Python.
+        lemmas = numpy.fromiter(map(cache.__getitem__, orths), dtype="uint64", count=len(orths))
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc
+
+
+class _LemmaCache(dict):
+    """Lemma hash by form hash, computed on first sight of a form."""
+
+    def __init__(self, lemma_of):
+        super().__init__()
+        self.lemma_of = lemma_of
+        self.strings = None  # the StringStore of the document being lemmatized
+
+    def __missing__(self, orth: int) -> int:
+        value = self[orth] = self.strings.add(self.lemma_of(self.strings[orth]))
+        return value

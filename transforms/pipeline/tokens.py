@@ -40,6 +40,7 @@ class _Lowers(_FormCache):
         return value
 
 
+_WHITESPACE = ("", " ")  # Token.whitespace_ by its SPACY flag
 _TEXTS = _Texts()
 _LOWERS = _Lowers()
 _LOWERED_LEMMAS: dict[int, str] = {}
@@ -49,9 +50,6 @@ class TokenTable:
     __slots__ = ("texts", "lowers", "spaces", "text", "idx")
 
     def __init__(self, doc: Doc):
-        # Doc.text joins every token anew on each access; the caller that made the doc from a
-        # string can hand that string over (it is the same text).
-        self.text = doc.user_data.get("source_text") or doc.text
         # One ORTH column: texts and lowercase forms both come from the per-form caches, which
         # is three times cheaper than reading LOWER too and filling the caches by set algebra.
         arr = doc.to_array([ORTH, SPACY])
@@ -60,6 +58,16 @@ class TokenTable:
         self.texts = texts = list(map(_TEXTS.__getitem__, orths))
         self.lowers = list(map(_LOWERS.__getitem__, orths))
         self.spaces = spaces = arr[:, 1].astype(bool).tolist()
+        # Doc.text joins every token anew on each access, creating a Token object for each; the
+        # caller that made the doc from a string can hand that string over (it is the same
+        # text), and otherwise the same join is done here on the table, in C.
+        text = doc.user_data.get("source_text")
+        if not text:
+            parts = [""] * (2 * len(texts))
+            parts[::2] = texts
+            parts[1::2] = map(_WHITESPACE.__getitem__, spaces)
+            text = "".join(parts)
+        self.text = text
         # Character offset of every token (Token.idx) without creating Token objects: the
         # text is the tokens with their trailing spaces, one after another.
         idx = list(accumulate(map(add, map(len, texts), spaces), initial=0))
