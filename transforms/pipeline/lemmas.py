@@ -8,10 +8,12 @@ is a registered function so a config can swap or extend it.
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import LEMMA, ORTH
+from spacy.attrs import LEMMA
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
+
+from transforms.pipeline.tokens import token_table
 
 _OVERRIDES = {
     "getroffen": "treffen",
@@ -90,7 +92,7 @@ class LookupLemmatizer:
             return doc
         cache = self._cache
         cache.strings = doc.vocab.strings
-        orths = doc.to_array(ORTH).tolist()
+        orths = token_table(doc).orths
         # One C-level map over the column; only forms never seen before reach Python.
         lemmas = numpy.fromiter(map(cache.__getitem__, orths), dtype="uint64", count=len(orths))
         doc.from_array([LEMMA], lemmas.reshape(-1, 1))

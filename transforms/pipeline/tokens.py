@@ -47,13 +47,13 @@ _LOWERED_LEMMAS: dict[int, str] = {}
 
 
 class TokenTable:
-    __slots__ = ("texts", "lowers", "spaces", "text", "idx")
+    __slots__ = ("orths", "texts", "lowers", "spaces", "text", "idx")
 
     def __init__(self, doc: Doc):
         # One ORTH column: texts and lowercase forms both come from the per-form caches, which
         # is three times cheaper than reading LOWER too and filling the caches by set algebra.
         arr = doc.to_array([ORTH, SPACY])
-        orths = arr[:, 0].tolist()
+        self.orths = orths = arr[:, 0].tolist()
         _TEXTS.vocab = _LOWERS.vocab = doc.vocab
         self.texts = texts = list(map(_TEXTS.__getitem__, orths))
         self.lowers = list(map(_LOWERS.__getitem__, orths))
