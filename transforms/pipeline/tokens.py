@@ -2,9 +2,9 @@
 
 Creating spaCy ``Token`` objects from Python costs about a microsecond each, and setting
 token attributes one by one costs several: a rule pipeline that loops over tokens spends
-most of its time there. The components read token texts through ``token_texts`` (one
-``Doc.to_array`` call, strings cached by hash) and write per-token attributes back with
-``Doc.from_array``.
+most of its time there. The components read token texts, lowercase forms and character
+offsets from ``token_table`` (one ``Doc.to_array`` call per document, strings cached by hash),
+sentences from ``sentence_bounds``, and write per-token attributes back with ``Doc.from_array``.
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ class TokenTable:
     __slots__ = ("orths", "texts", "lowers", "spaces", "text", "idx")
 
     def __init__(self, doc: Doc):
-        # One ORTH column: texts and lowercase forms both come from the per-form caches, which
-        # is three times cheaper than reading LOWER too and filling the caches by set algebra.
+        # One ORTH column: texts and lowercase forms both come from the per-form caches, about
+        # half the cost of reading LOWER too and filling the caches by set algebra first.
         arr = doc.to_array([ORTH, SPACY])
         self.orths = orths = arr[:, 0].tolist()
         _TEXTS.vocab = _LOWERS.vocab = doc.vocab
