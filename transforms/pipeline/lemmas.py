@@ -92,21 +92,22 @@ class LookupLemmatizer:
             return doc
         cache = self._cache
         cache.strings = doc.vocab.strings
-        orths = token_table(doc).orths
-        # One C-level map over the column; only forms never seen before reach Python.
-        lemmas = numpy.fromiter(map(cache.__getitem__, orths), dtype="uint64", count=len(orths))
+        texts = token_table(doc).texts
+        # One C-level map over the forms; only forms never seen before reach Python.
+        lemmas = numpy.fromiter(map(cache.__getitem__, texts), dtype="uint64", count=len(texts))
         doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc
 
 
 class _LemmaCache(dict):
-    """Lemma hash by form hash, computed on first sight of a form."""
+    """Lemma hash by form, computed on first sight of a form. Keyed by the token table's form
+    strings, which are shared objects, so probes match by identity."""
 
     def __init__(self, lemma_of):
         super().__init__()
         self.lemma_of = lemma_of
         self.strings = None  # the StringStore of the document being lemmatized
 
-    def __missing__(self, orth: int) -> int:
-        value = self[orth] = self.strings.add(self.lemma_of(self.strings[orth]))
+    def __missing__(self, text: str) -> int:
+        value = self[text] = self.strings.add(self.lemma_of(text))
         return value

@@ -18,25 +18,30 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 
-class _FormCache(dict):
-    """Strings by ORTH hash, filled on first sight: ``map(cache.__getitem__, orths)`` stays in C
-    for every form already seen (nearly all of them: the vocabulary repeats) and calls
-    ``__missing__`` only for new ones. ``vocab`` is set before each use; a hash names the same
-    string in every vocab, and a form's lowercase is the same function of the form."""
+class _Texts(dict):
+    """Form strings by ORTH hash, filled on first sight: ``map(cache.__getitem__, orths)`` stays
+    in C for every form already seen (nearly all of them: the vocabulary repeats) and calls
+    ``__missing__`` only for new ones. A hash names the same string in every vocab; ``vocab``
+    is set before each use."""
 
     vocab: Vocab | None = None
 
-
-class _Texts(_FormCache):
     def __missing__(self, orth: int) -> str:
         value = self[orth] = self.vocab.strings[orth]
         return value
 
 
-class _Lowers(_FormCache):
-    def __missing__(self, orth: int) -> str:
+class _Lowers(dict):
+    """Lowercase form by form string. Keyed by the very string objects ``_TEXTS`` hands out, so a
+    probe matches by identity, and a form that is already lowercase maps to itself: the table
+    then touches fewer distinct objects (memory traffic is most of its cost)."""
+
+    vocab: Vocab | None = None
+
+    def __missing__(self, text: str) -> str:
         # Token.lower_ is its lexeme's LOWER, a function of the form alone.
-        value = self[orth] = self.vocab[orth].lower_
+        lower = self.vocab[text].lower_
+        value = self[text] = text if lower == text else lower
         return value
 
 
@@ -56,7 +61,7 @@ class TokenTable:
         self.orths = orths = arr[:, 0].tolist()
         _TEXTS.vocab = _LOWERS.vocab = doc.vocab
         self.texts = texts = list(map(_TEXTS.__getitem__, orths))
-        self.lowers = list(map(_LOWERS.__getitem__, orths))
+        self.lowers = list(map(_LOWERS.__getitem__, texts))
         self.spaces = spaces = arr[:, 1].astype(bool).tolist()
         # Doc.text joins every token anew on each access, creating a Token object for each; the
         # caller that made the doc from a string can hand that string over (it is the same
