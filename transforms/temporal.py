@@ -810,12 +810,28 @@ _PATTERNS: list[tuple[tuple[frozenset[str], ...], re.Pattern[str], object]] = [
 _Candidate = tuple[int, int, int, str, str, tuple]
 
 
+# The patterns a set of stem classes lets through, by class set: texts repeat a few dozen
+# class sets, and checking every gate of every pattern per text cost more than most scans.
+_ACTIVE: dict[frozenset[str], list[tuple[int, re.Pattern[str], object]]] = {}
+
+
+def _active_patterns(classes: frozenset[str] | None) -> list[tuple[int, re.Pattern[str], object]]:
+    active = _ACTIVE.get(classes) if classes is not None else None
+    if active is None:
+        active = [
+            (priority, rx, handler)
+            for priority, (gates, rx, handler) in enumerate(_PATTERNS)
+            if classes is None or all(not g.isdisjoint(classes) for g in gates)
+        ]
+        if classes is not None:
+            _ACTIVE[classes] = active
+    return active
+
+
 def _candidates(text: str, classes: frozenset[str] | set[str] | None) -> list[_Candidate]:
     """All accepted pattern matches; ``classes=None`` runs every pattern (no gating)."""
     out: list[_Candidate] = []
-    for priority, (gates, rx, handler) in enumerate(_PATTERNS):
-        if classes is not None and not all(not g.isdisjoint(classes) for g in gates):
-            continue
+    for priority, rx, handler in _active_patterns(None if classes is None else frozenset(classes)):
         for m in rx.finditer(text):
             start, end = m.span()
             if start == end:
