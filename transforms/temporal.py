@@ -120,7 +120,16 @@ class DateExpression:
     ) -> ResolvedDate | None:
         """Like ``resolve``, but the last day of a multi-day event ("am 9. und 10. Januar"
         gives 10 January), e.g. as the anchor of "zwei Tage nach den Gesprächen"."""
+        return self._end_from(self.resolve(publication, planned, anchor))
+
+    def resolve_with_end(
+        self, publication: PublicationDate | None, planned: bool, anchor: date | None = None
+    ) -> tuple[ResolvedDate | None, ResolvedDate | None]:
+        """``(resolve(...), resolve_end(...))``, resolving the expression once."""
         start = self.resolve(publication, planned, anchor)
+        return start, self._end_from(start)
+
+    def _end_from(self, start: ResolvedDate | None) -> ResolvedDate | None:
         end = self._args[-1] if self._op in ("ymd", "md") else None
         if start is None or end is None:
             return start
@@ -810,16 +819,43 @@ _PATTERNS: list[tuple[tuple[frozenset[str], ...], re.Pattern[str], object]] = [
 _Candidate = tuple[int, int, int, str, str, tuple]
 
 
+# Words (lower case) of which every match of a pattern holds at least one: a finer gate
+# than the stem classes, checked with a substring test. "heute" lets the day patterns run,
+# but "am heutigen Tag" needs "heutig"; every weekday sentence has a "tag" stem only in
+# the weekday, while "in den kommenden Tagen" also needs its modifier.
+_REQUIRED_WORDS: dict[object, tuple[str, ...]] = {
+    _h_after_event: ("tag", "woche", "monat", "morgen", "abend"),  # unit or "am Tag/Morgen/Abend"
+    _h_rel_adj: ("heutig", "gestrig", "morgig"),
+    _h_evt_day: ("tag", "abend", "morgen"),  # "Vortag", "tags darauf", "am selben Nachmittag"
+    _h_rel_day: ("heute", "gestern", "morgen"),  # "vorgestern", "übermorgen" hold them too
+    _h_year_part: ("jahres", "anfang", "ende", "mitte", "beginn"),  # "Jahresende" or a part word
+    # "in den kommenden Tagen", "innerhalb der nächsten Stunden", "binnen weniger Tage",
+    # "in Kürze", "vor wenigen Tagen": the modifier of every alternative.
+    _h_coming: tuple(
+        "kommenden nächsten folgenden innerhalb wenigen paar einigen binnen kürze vergangenen "
+        "letzten zurückliegenden".split()
+    ),
+    _h_year: ("19", "20", "jahr"),  # a year number, "Jahr" or "Vorjahr"
+    # Every alternative of _VAGUE: its time word, "später(en)", "(vor) Kurzem", "kurz nach",
+    # a plural unit ("wenige Tage nach", "vor Wochen", "in den kommenden Monaten"), a season.
+    _h_vague: tuple(
+        "zukunft naher nächster absehbarer später bald demnächst zeitnah kürzlich jüngst unlängst "
+        "neuerdings kurz tage wochen monaten jahren frühjahr frühling sommer herbst winter".split()
+    ),
+}
+
+_Active = list[tuple[int, re.Pattern[str], object, tuple[str, ...]]]
+
 # The patterns a set of stem classes lets through, by class set: texts repeat a few dozen
 # class sets, and checking every gate of every pattern per text cost more than most scans.
-_ACTIVE: dict[frozenset[str], list[tuple[int, re.Pattern[str], object]]] = {}
+_ACTIVE: dict[frozenset[str], _Active] = {}
 
 
-def _active_patterns(classes: frozenset[str] | None) -> list[tuple[int, re.Pattern[str], object]]:
+def _active_patterns(classes: frozenset[str] | None) -> _Active:
     active = _ACTIVE.get(classes) if classes is not None else None
     if active is None:
         active = [
-            (priority, rx, handler)
+            (priority, rx, handler, _REQUIRED_WORDS.get(handler, ()))
             for priority, (gates, rx, handler) in enumerate(_PATTERNS)
             if classes is None or all(not g.isdisjoint(classes) for g in gates)
         ]
@@ -828,10 +864,24 @@ def _active_patterns(classes: frozenset[str] | None) -> list[tuple[int, re.Patte
     return active
 
 
-def _candidates(text: str, classes: frozenset[str] | set[str] | None) -> list[_Candidate]:
-    """All accepted pattern matches; ``classes=None`` runs every pattern (no gating)."""
+def _candidates(
+    text: str, classes: frozenset[str] | set[str] | None, lowered: str | None = None
+) -> list[_Candidate]:
+    """All accepted pattern matches; ``classes=None`` runs every pattern (no gating).
+
+    ``lowered`` (``text.lower()``) turns on the required-word gates as well."""
+    return _scan(text, lowered, _active_patterns(None if classes is None else frozenset(classes)))
+
+
+def _scan(text: str, lowered: str | None, active: _Active) -> list[_Candidate]:
     out: list[_Candidate] = []
-    for priority, rx, handler in _active_patterns(None if classes is None else frozenset(classes)):
+    for priority, rx, handler, words in active:
+        if lowered is not None and words:
+            for word in words:
+                if word in lowered:
+                    break
+            else:
+                continue  # none of the words every match of this pattern holds
         for m in rx.finditer(text):
             start, end = m.span()
             if start == end:
@@ -843,6 +893,20 @@ def _candidates(text: str, classes: frozenset[str] | set[str] | None) -> list[_C
                     result = result[:3]
                 out.append((start, end, priority, *result))
     return out
+
+
+# The classes of a set of stems, by stem set (sentences repeat a few hundred of them).
+_CLASSES_OF: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _classes_of(stems: list[str]) -> frozenset[str]:
+    key = frozenset(stems)
+    classes = _CLASSES_OF.get(key)
+    if classes is None:
+        if len(_CLASSES_OF) >= 100_000:  # bounded: the stem vocabulary is small, but be safe
+            _CLASSES_OF.clear()
+        classes = _CLASSES_OF[key] = frozenset().union(*(_STEM_CLASSES[s] for s in key))
+    return classes
 
 
 def _select(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -857,17 +921,19 @@ def _select(candidates: list[_Candidate]) -> list[_Candidate]:
     return chosen
 
 
+_NO_MONTH = frozenset({"MONTH"})
+
+
 def find_date_expressions(text: str) -> list[DateExpression]:
     """Time expressions of ``text`` in text order; overlapping candidates: longest wins."""
-    stems = _STEMS.findall(text.lower()) if text else None
+    lowered = text.lower()
+    stems = _STEMS.findall(lowered) if text else None
     if not stems:
         return []  # the common case: one regex scan, nothing else
-    classes: set[str] = set()
-    for stem in set(stems):
-        classes |= _STEM_CLASSES[stem]
+    classes = _classes_of(stems)
     if "MONTH" in classes and not _MONTH_CASED.search(text):
-        classes.discard("MONTH")
-    candidates = _candidates(text, classes)
+        classes = classes.difference(_NO_MONTH)
+    candidates = _scan(text, lowered, _active_patterns(classes))
     if not candidates:
         return []
     return [

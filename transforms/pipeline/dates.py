@@ -11,17 +11,19 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
+from itertools import accumulate
+from operator import add
 
-import numpy
-from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.tokens.underscore import Underscore
 
 from transforms.pipeline.clauses import (
     Draft,
     segments,
 )
 from transforms.pipeline.tokens import (
+    sentence_spans,
     span_text,
     token_table,
 )
@@ -64,16 +66,14 @@ class ContactDates:
     """
 
     def __call__(self, doc: Doc) -> Doc:
-        ext = doc._  # every doc._ access builds a new Underscore object
-        drafts = ext.contacts or []
-        publication: PublicationDate | None = ext.publication
+        drafts = doc_extension(doc, "contacts") or []
+        publication: PublicationDate | None = doc_extension(doc, "publication")
         table = token_table(doc)
         lowers, texts = table.lowers, table.texts
-        starts = _token_starts(doc) if drafts else []
         found: dict[int, list[_Found]] = {}
         for d in drafts:
             if d.sent.start not in found:
-                found[d.sent.start] = _sentence_dates(doc, table, starts, d.sent)
+                found[d.sent.start] = _sentence_dates(doc, table, d.sent)
         if publication is None:
             publication = self._inferred_publication(drafts, found)
             doc.user_data["publication_inferred"] = publication
@@ -123,8 +123,7 @@ class ContactDates:
                 else:
                     expr = min(exprs, key=lambda f: _distance(texts, f.tok, trigger)).expr
                 d.has_date_expression = True
-                resolved = expr.resolve(publication, forward, sentence_anchor)
-                end = expr.resolve_end(publication, forward, sentence_anchor)
+                resolved, end = expr.resolve_with_end(publication, forward, sentence_anchor)
                 # A weekday resolved only to the month (month-only publication date) is a
                 # weak date: it must not keep two reports of one contact apart.
                 d.date_is_soft = (
@@ -146,8 +145,8 @@ class ContactDates:
                 and last_dated.status == d.status
             ):
                 if sentence_starts is None:
-                    sentence_starts = _sentence_starts(doc)
-                if _close_fast(doc, table, starts, sentence_starts, last_dated, d):
+                    sentence_starts = [s.start for s in sentence_spans(doc)]
+                if _close_fast(doc, table, sentence_starts, last_dated, d):
                     # "Am Abend war Erdogan zu Gast im Kanzleramt": the paragraph's day goes on.
                     d.date = last_dated.date
             if (
@@ -225,29 +224,32 @@ _DAY_KINDS = frozenset({"weekday", "relative_day", "absolute_day"})
 _EVENT_RELATIVE = re.compile(r"(kurz|unmittelbar|gleich)\s+(vor|nach)\s+(de[mnrs]|der)\b", re.I)
 
 
-def _token_starts(doc: Doc) -> list[int]:
-    """Character offset of every token, read once per document."""
-    starts = doc.user_data.get("token_starts")
-    if starts is None:
-        starts = doc.user_data["token_starts"] = doc.to_array([IDX]).tolist()
-    return starts
+def doc_extension(doc: Doc, name: str):
+    """``doc._.<name>`` of an extension set with ``default=None``, read from ``user_data``
+    where spaCy keeps it: every ``doc._`` access builds a new Underscore object (~3 µs)."""
+    spec = Underscore.doc_extensions.get(name)
+    if spec is None or spec[0] is not None or spec[1] is not None or spec[2] is not None:
+        return getattr(doc._, name)  # a default, method or getter: let spaCy handle it
+    return doc.user_data.get(("._.", name, None, None))
 
 
-def _sentence_dates(doc: Doc, table, starts: list[int], sent) -> list[_Found]:
+def _sentence_dates(doc: Doc, table, sent) -> list[_Found]:
     """The date expressions of one sentence, with their tokens, clause and neighbours."""
     s, e = sent.start, sent.end
     if e <= s:
         return []
     texts, lowers = table.texts, table.lowers
-    base = starts[s]
-    exprs = find_date_expressions(table.text[base : starts[e - 1] + len(texts[e - 1])])
+    exprs = find_date_expressions(table.text[sent.start_char : sent.end_char])
     if not exprs:
         return []
+    # Offsets of the sentence's tokens from its start (a token is followed by at most one
+    # space), to find the token of an expression's first and last character.
+    offsets = list(accumulate(map(add, map(len, texts[s:e]), table.spaces[s:e]), initial=0))
     segs = segments(doc, sent)
     out = []
     for expr in exprs:
-        tok = max(bisect_right(starts, base + expr.start) - 1, 0)
-        end_tok = max(bisect_right(starts, base + expr.end - 1) - 1, 0)
+        tok = s + max(bisect_right(offsets, expr.start) - 1, 0)
+        end_tok = s + max(bisect_right(offsets, expr.end - 1) - 1, 0)
         prev = lowers[tok - 1] if tok > 0 else ""
         # "seit Februar 2022", "bis Ende März": the boundary of a long span, not the
         # contact's date; a day-level start stays ("Die G7 beraten seit Sonntag").
@@ -310,20 +312,15 @@ def _distance(texts: list[str], tok: int, trigger: int) -> int:
     return dist
 
 
-def _sentence_starts(doc: Doc) -> list[int]:
-    """Token indices where a sentence starts (the flags ``Span.sents`` reads)."""
-    flags = doc.to_array([SENT_START])
-    return numpy.flatnonzero(flags == 1).tolist()
-
-
-def _close_fast(doc: Doc, table, starts, sentence_starts, earlier: Draft, later: Draft) -> bool:
-    """Same paragraph and at most two sentences apart (``_close``), from the token offsets
-    and sentence starts instead of spans."""
+def _close_fast(doc: Doc, table, sentence_starts: list[int], earlier: Draft, later: Draft) -> bool:
+    """Same paragraph and at most two sentences apart (``_close``), from character offsets
+    and sentence starts instead of new spans."""
     a, b = earlier.sent.start, later.sent.start
     if b < a:
         return _close(doc, earlier, later)
     if b > a:
-        between = table.text[starts[a] : starts[b - 1] + len(table.texts[b - 1])]
+        # Up to the end of the token before the later sentence (without its space).
+        between = table.text[earlier.sent.start_char : later.sent.start_char - table.spaces[b - 1]]
         if "\n\n" in between or "\n \n" in between:
             return False
     # The sentences of doc[a:later.sent.end]: those starting inside it (a starts one).
