@@ -844,7 +844,20 @@ _REQUIRED_WORDS: dict[object, tuple[str, ...]] = {
     ),
 }
 
-_Active = list[tuple[int, re.Pattern[str], object, tuple[str, ...]]]
+# Stems (as ``_STEMS`` finds them) of which every match holds one: stricter than a
+# substring test where a weekday holds "tag" ("Montag" is found as one stem, not as "tag";
+# "Vortag", "Tage", "Nachmittag" are found with "tag").
+_REQUIRED_STEMS: dict[object, frozenset[str]] = {
+    _h_after_event: frozenset({"tag", "woche", "monat", "morgen", "abend"}),
+    _h_evt_day: frozenset({"tag", "abend", "morgen"}),
+}
+
+# Digit stems with a mark every match holds twice: "15.02." has a day and a month number
+# each followed by a dot, "2025-02-15" a year and a month number each followed by a hyphen.
+_REQUIRED_DIGIT_MARKS: dict[object, str] = {_h_numeric: ".", _h_iso: "-"}
+
+# (priority, pattern, handler, required words, required stems, required digit mark)
+_Active = list[tuple[int, re.Pattern[str], object, tuple[str, ...], frozenset[str] | None, str | None]]
 
 # The patterns a set of stem classes lets through, by class set: texts repeat a few dozen
 # class sets, and checking every gate of every pattern per text cost more than most scans.
@@ -855,7 +868,14 @@ def _active_patterns(classes: frozenset[str] | None) -> _Active:
     active = _ACTIVE.get(classes) if classes is not None else None
     if active is None:
         active = [
-            (priority, rx, handler, _REQUIRED_WORDS.get(handler, ()))
+            (
+                priority,
+                rx,
+                handler,
+                _REQUIRED_WORDS.get(handler, ()),
+                _REQUIRED_STEMS.get(handler),
+                _REQUIRED_DIGIT_MARKS.get(handler),
+            )
             for priority, (gates, rx, handler) in enumerate(_PATTERNS)
             if classes is None or all(not g.isdisjoint(classes) for g in gates)
         ]
@@ -864,24 +884,28 @@ def _active_patterns(classes: frozenset[str] | None) -> _Active:
     return active
 
 
-def _candidates(
-    text: str, classes: frozenset[str] | set[str] | None, lowered: str | None = None
-) -> list[_Candidate]:
-    """All accepted pattern matches; ``classes=None`` runs every pattern (no gating).
-
-    ``lowered`` (``text.lower()``) turns on the required-word gates as well."""
-    return _scan(text, lowered, _active_patterns(None if classes is None else frozenset(classes)))
+def _candidates(text: str, classes: frozenset[str] | set[str] | None) -> list[_Candidate]:
+    """All accepted pattern matches; ``classes=None`` runs every pattern (no gating)."""
+    return _scan(text, None, None, _active_patterns(None if classes is None else frozenset(classes)))
 
 
-def _scan(text: str, lowered: str | None, active: _Active) -> list[_Candidate]:
+def _scan(text: str, lowered: str | None, stems: list[str] | None, active: _Active) -> list[_Candidate]:
+    """Matches of the ``active`` patterns; with ``lowered`` (``text.lower()``) and the
+    ``stems`` found in it, only of those whose required words and stems are there."""
     out: list[_Candidate] = []
-    for priority, rx, handler, words in active:
-        if lowered is not None and words:
-            for word in words:
-                if word in lowered:
-                    break
-            else:
-                continue  # none of the words every match of this pattern holds
+    stem_set = frozenset(stems) if stems is not None else None
+    for priority, rx, handler, words, need_stems, digit_mark in active:
+        if lowered is not None and stem_set is not None:
+            if words:
+                for word in words:
+                    if word in lowered:
+                        break
+                else:
+                    continue  # none of the words every match of this pattern holds
+            if need_stems is not None and need_stems.isdisjoint(stem_set):
+                continue
+            if digit_mark is not None and sum(1 for s in stems if s[-1] == digit_mark) < 2:
+                continue
         for m in rx.finditer(text):
             start, end = m.span()
             if start == end:
@@ -933,7 +957,7 @@ def find_date_expressions(text: str) -> list[DateExpression]:
     classes = _classes_of(stems)
     if "MONTH" in classes and not _MONTH_CASED.search(text):
         classes = classes.difference(_NO_MONTH)
-    candidates = _scan(text, lowered, _active_patterns(classes))
+    candidates = _scan(text, lowered, stems, _active_patterns(classes))
     if not candidates:
         return []
     return [

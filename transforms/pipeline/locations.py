@@ -70,7 +70,14 @@ class ContactLocations:
                 continue
             if not cands:
                 continue
-            if d.contact_type == "visit":
+            if len(cands) == 1:
+                # One place: it is the location, and a visit's only destination (what the
+                # general case below gives for a single candidate).
+                place = cands[0][1].place
+                if d.contact_type == "visit":
+                    d.destinations = [place]
+                d.location = place
+            elif d.contact_type == "visit":
                 dests = [
                     e.place
                     for h, e, prev in cands
