@@ -94,12 +94,12 @@ class ContactDates:
                 home = next((s for s in segments(doc, sent) if s.start <= trigger < s.end), None)
                 for f in in_sentence:
                     # A date belongs to a contact in its own clause, or in the main clause
-                    # when both are there.
+                    # when both are there. (Segments are disjoint: one start, one segment.)
                     there = f.segment
                     if f.usable and (
                         home is None
                         or there is None
-                        or home is there
+                        or home.start == there.start
                         or (not home.is_subordinate and not there.is_subordinate)
                     ):
                         exprs.append(f)
