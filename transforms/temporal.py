@@ -819,14 +819,15 @@ _PATTERNS: list[tuple[tuple[frozenset[str], ...], re.Pattern[str], object]] = [
 _Candidate = tuple[int, int, int, str, str, tuple]
 
 
-# Words (lower case) of which every match of a pattern holds at least one: a finer gate
-# than the stem classes, checked with a substring test. "heute" lets the day patterns run,
-# but "am heutigen Tag" needs "heutig"; every weekday sentence has a "tag" stem only in
-# the weekday, while "in den kommenden Tagen" also needs its modifier.
+# The stem classes gate coarsely: "heute" in a sentence lets every pattern of the class
+# HGM run. Three finer gates, each a condition every match of its pattern fulfils, so that
+# a pattern is skipped only where it cannot match (tests/test_temporal.py compares with the
+# ungated scan).
+#
+# Words (lower case) of which every match holds at least one, as a substring: "am heutigen
+# Tag" needs "heutig", "in den kommenden Tagen" its modifier.
 _REQUIRED_WORDS: dict[object, tuple[str, ...]] = {
-    _h_after_event: ("tag", "woche", "monat", "morgen", "abend"),  # unit or "am Tag/Morgen/Abend"
     _h_rel_adj: ("heutig", "gestrig", "morgig"),
-    _h_evt_day: ("tag", "abend", "morgen"),  # "Vortag", "tags darauf", "am selben Nachmittag"
     _h_rel_day: ("heute", "gestern", "morgen"),  # "vorgestern", "übermorgen" hold them too
     _h_year_part: ("jahres", "anfang", "ende", "mitte", "beginn"),  # "Jahresende" or a part word
     # "in den kommenden Tagen", "innerhalb der nächsten Stunden", "binnen weniger Tage",
@@ -848,7 +849,9 @@ _REQUIRED_WORDS: dict[object, tuple[str, ...]] = {
 # substring test where a weekday holds "tag" ("Montag" is found as one stem, not as "tag";
 # "Vortag", "Tage", "Nachmittag" are found with "tag").
 _REQUIRED_STEMS: dict[object, frozenset[str]] = {
+    # a unit ("zwei Tage nach", "eine Woche später") or "am Tag/Morgen/Abend/Vortag ..."
     _h_after_event: frozenset({"tag", "woche", "monat", "morgen", "abend"}),
+    # "am Vortag", "tags darauf", "am nächsten Morgen", "am selben Nachmittag"
     _h_evt_day: frozenset({"tag", "abend", "morgen"}),
 }
 
@@ -880,6 +883,8 @@ def _active_patterns(classes: frozenset[str] | None) -> _Active:
             if classes is None or all(not g.isdisjoint(classes) for g in gates)
         ]
         if classes is not None:
+            if len(_ACTIVE) >= 10_000:  # bounded, though sentences show a few hundred sets
+                _ACTIVE.clear()
             _ACTIVE[classes] = active
     return active
 

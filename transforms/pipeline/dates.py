@@ -1,9 +1,10 @@
 """Dates: the date expression of each contact, resolved against the publication date.
 
-Speed: the component reads token texts and offsets from lists (``TokenTable``, one
-``to_array``) instead of spaCy Token and Span objects, finds the date expressions of each
-contact sentence once, and works out per expression what does not depend on the contact
-(its tokens, clause segment, the word before it) once per sentence.
+Speed: the component reads token texts from the ``TokenTable`` lists and character
+offsets from the contacts' sentence spans instead of creating Token and Span objects, finds
+the date expressions of each contact sentence once, and works out per expression what does
+not depend on the contact (its tokens, clause segment, the word before it) once per
+sentence.
 """
 
 from __future__ import annotations
