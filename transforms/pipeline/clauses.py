@@ -7,16 +7,15 @@ drafts of an article into its records.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span
 
 from transforms.pipeline.actors import ActorMention
 from transforms.pipeline.tokens import (
-    is_lower_word,
-    lower,
-    text,
     token_table,
 )
 
@@ -91,6 +90,42 @@ class Segment:
     is_subordinate: bool
 
 
+class _Breaks:
+    """Positions of the punctuation the clause helpers look for, found once per document.
+
+    The helpers below used to walk a sentence token by token; with the positions sorted,
+    a bisect finds the nearest break instead.
+    """
+
+    __slots__ = ("segment", "clause", "colon", "comma")
+
+    def __init__(self, texts: list[str]):
+        # compress/map stay in C: no Python step per token.
+        self.clause = list(compress(range(len(texts)), map(CLAUSE_BREAKS.__contains__, texts)))
+        self.segment = [i for i in self.clause if texts[i] in SEGMENT_BREAKS]
+        self.colon = [i for i in self.segment if texts[i] in (";", ":")]
+        self.comma = [i for i in self.segment if texts[i] in (",", ";", ":")]
+
+
+def breaks(doc: Doc) -> _Breaks:
+    found = doc.user_data.get("clause_breaks")
+    if found is None:
+        found = doc.user_data["clause_breaks"] = _Breaks(token_table(doc).texts)
+    return found
+
+
+def last_before(positions: list[int], lo: int, hi: int) -> int | None:
+    """The last of the sorted ``positions`` in ``lo..hi-1``, or None."""
+    k = bisect_left(positions, hi) - 1
+    return positions[k] if k >= 0 and positions[k] >= lo else None
+
+
+def first_from(positions: list[int], lo: int, hi: int) -> int | None:
+    """The first of the sorted ``positions`` in ``lo..hi-1``, or None."""
+    k = bisect_left(positions, lo)
+    return positions[k] if k < len(positions) and positions[k] < hi else None
+
+
 def segments(doc: Doc, sent: Span) -> list[Segment]:
     """Comma-delimited stretches of a sentence, marking subordinate and relative clauses.
 
@@ -98,46 +133,67 @@ def segments(doc: Doc, sent: Span) -> list[Segment]:
     or with a (preposition and) relative pronoun and ends verb-final ("nach dem der
     US-Präsident ... anrief"): its actors belong to the contact word inside it.
     """
-    memo = doc.user_data.setdefault("segments", {})
-    cached = memo.get(sent.start)
-    if cached is not None:
-        return cached
-    texts = token_table(doc).texts
+    sent_start = sent.start
+    memo = doc.user_data.get("segments")
+    if memo is None:
+        memo = doc.user_data["segments"] = {}
+    else:
+        cached = memo.get(sent_start)
+        if cached is not None:
+            return cached
+    sent_end = sent.end
+    table = token_table(doc)
+    lowers, texts = table.lowers, table.texts
+    positions = breaks(doc).segment
     out: list[Segment] = []
-    start = sent.start
-    for i in range(sent.start, sent.end + 1):
-        if i == sent.end or texts[i] in SEGMENT_BREAKS:
-            if i > start:
-                out.append(
-                    Segment(
-                        start, i, _is_subordinate(doc, start, i, sent.end if start == sent.start else None)
-                    )
+    start = sent_start
+    k = bisect_left(positions, sent_start)
+    n = len(positions)
+    # Every break inside the sentence, then its end, closes a stretch.
+    while True:
+        if k < n and positions[k] < sent_end:
+            i = positions[k]
+            k += 1
+        else:
+            i = sent_end
+        if i > start:
+            out.append(
+                Segment(
+                    start,
+                    i,
+                    _subordinate(lowers, texts, start, i, sent_end if start == sent_start else None),
                 )
-            start = i + 1
-    memo[sent.start] = out = out or [Segment(sent.start, sent.end, False)]
+            )
+        if i == sent_end:
+            break
+        start = i + 1
+    memo[sent_start] = out = out or [Segment(sent_start, sent_end, False)]
     return out
 
 
 def _is_subordinate(doc: Doc, start: int, end: int, sent_end: int | None = None) -> bool:
-    first = lower(doc, start)
+    table = token_table(doc)
+    return _subordinate(table.lowers, table.texts, start, end, sent_end)
+
+
+def _subordinate(lowers: list[str], texts: list[str], start: int, end: int, sent_end: int | None) -> bool:
+    first = lowers[start]
     if sent_end is not None and end >= sent_end and first in ("als", "wie"):
         return False  # "Als erster Regierungschef ... ist Scholz gereist": a comparison
     if first in SUBORDINATORS:
         return True
+    if not (
+        first in RELATIVES or (first in PREPOSITIONS and start + 1 < end and lowers[start + 1] in RELATIVES)
+    ):
+        return False
     last = end - 1
-    while last > start and not text(doc, last).isalpha():
+    while last > start and not texts[last].isalpha():
         last -= 1
     # In a relative clause the finite verb comes last ("der nach Kiew gereist ist"); a finite
     # verb earlier means a main clause whose subject list opens with an article
     # ("der britische Premier Starmer und Tusk sind nach Kiew gereist").
-    verb_final = is_lower_word(doc, last) and not any(
-        lower(doc, i) in _FINITE_AUXILIARIES for i in range(start + 1, last)
-    )
-    if first in RELATIVES:
-        return verb_final
-    if first in PREPOSITIONS and start + 1 < end and lower(doc, start + 1) in RELATIVES:
-        return verb_final
-    return False
+    word = texts[last]
+    return word.isalpha() and word.islower() and _FINITE_AUXILIARIES.isdisjoint(lowers[start + 1 : last])
 
 
 _FINITE_AUXILIARIES = frozenset(
@@ -161,30 +217,39 @@ def trigger_tokens(doc: Doc) -> set[int]:
 
 def governing_preposition(doc: Doc, m: ActorMention, sent: Span) -> str | None:
     """The preposition an actor mention depends on ("mit dem russischen Präsidenten" → "mit")."""
-    i = m.start - 1
+    table = token_table(doc)
+    return governing_word(table.lowers, table.texts, m.start, sent.start)
+
+
+def governing_word(lowers: list[str], texts: list[str], start: int, sent_start: int) -> str | None:
+    """``governing_preposition`` on the token table, for a mention starting at ``start``."""
+    i = start - 1
     determiners = 0
     for _ in range(3):
-        if i < sent.start:
+        if i < sent_start:
             return None
-        tok = doc[i]
-        low = tok.lower_
+        low = lowers[i]
         if low in DETERMINERS or low in POSSESSIVE_GENDER:
             determiners += 1
             if determiners > 1:
                 return None  # "nach dem der US-Präsident ...": a relative pronoun, not an article
             i -= 1
             continue
+        word = texts[i]
         if (
-            tok.is_lower
-            and tok.is_alpha
-            and low.endswith(("e", "en", "er", "em", "es"))
-            and low not in (NON_PARTICIPANT_PREPOSITIONS)
+            word.islower()
+            and word.isalpha()
+            and low.endswith(_INFLECTIONS)
+            and low not in NON_PARTICIPANT_PREPOSITIONS
         ):
             i -= 1
             continue
         # Only a preposition governs; an adverb ("traf zunächst Lawrow") or a verb does not.
         return low if low in PREPOSITIONS else None
     return None
+
+
+_INFLECTIONS = ("e", "en", "er", "em", "es")
 
 
 PREPOSITIONS = frozenset(
@@ -201,22 +266,28 @@ POSSESSIVE_GENDER = {
 
 def segment_start(doc: Doc, d: Draft) -> int:
     i = d.trigger
-    while i > d.sent.start and text(doc, i - 1) not in SEGMENT_BREAKS:
-        i -= 1
-    return i
+    sent_start = d.sent.start
+    if i <= sent_start:
+        return i
+    previous = last_before(breaks(doc).segment, sent_start, i)
+    return sent_start if previous is None else previous + 1
 
 
 POSSESSIVES = frozenset("sein seine seinem seinen seiner seines ihr ihre ihrem ihren ihrer ihres".split())
 
 
 def clause_bounds(doc: Doc, i: int, sent: Span) -> tuple[int, int]:
-    texts = token_table(doc).texts
+    """From the last ";"/":" before token ``i`` to the first ","/";"/":" after it."""
+    found = breaks(doc)
+    sent_start, sent_end = sent.start, sent.end
     lo = i
-    while lo > sent.start and texts[lo - 1] not in (";", ":"):
-        lo -= 1
+    if i > sent_start:
+        previous = last_before(found.colon, sent_start, i)
+        lo = sent_start if previous is None else previous + 1
     hi = i + 1
-    while hi < sent.end and texts[hi] not in (",", ";", ":"):
-        hi += 1
+    if hi < sent_end:
+        following = first_from(found.comma, hi, sent_end)
+        hi = sent_end if following is None else following
     return lo, hi
 
 
