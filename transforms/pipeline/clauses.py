@@ -29,6 +29,18 @@ for _name, _default in (("publication", None), ("doc_id", None), ("contacts", No
         Doc.set_extension(_name, default=_default)
 
 
+def doc_extension(doc: Doc, name: str):
+    """``doc._.<name>`` without spaCy's Underscore object, which costs microseconds to build on
+    every access: a Doc keeps its attribute extensions in ``user_data`` under this key. Only for
+    the extensions of this pipeline, whose default is None."""
+    return doc.user_data.get(("._.", name, None, None))
+
+
+def set_doc_extension(doc: Doc, name: str, value) -> None:
+    """``doc._.<name> = value``, as ``doc_extension`` reads it."""
+    doc.user_data[("._.", name, None, None)] = value
+
+
 @dataclass(slots=True)
 class Draft:
     """A contact under construction, anchored at its trigger token."""
@@ -90,27 +102,29 @@ class Segment:
     is_subordinate: bool
 
 
-class _Breaks:
-    """Positions of the punctuation the clause helpers look for, found once per document.
+class SentenceBreaks:
+    """Positions of the punctuation the clause helpers look for in one sentence.
 
-    The helpers below used to walk a sentence token by token; with the positions sorted,
-    a bisect finds the nearest break instead.
+    The helpers used to walk the sentence token by token for the nearest comma; with the
+    positions found once (few per sentence), a bisect or a short scan finds it.
     """
 
-    __slots__ = ("segment", "clause", "colon", "comma")
+    __slots__ = ("clause", "segment")
 
-    def __init__(self, texts: list[str]):
+    def __init__(self, texts: list[str], start: int, end: int):
         # compress/map stay in C: no Python step per token.
-        self.clause = list(compress(range(len(texts)), map(CLAUSE_BREAKS.__contains__, texts)))
+        self.clause = list(compress(range(start, end), map(CLAUSE_BREAKS.__contains__, texts[start:end])))
         self.segment = [i for i in self.clause if texts[i] in SEGMENT_BREAKS]
-        self.colon = [i for i in self.segment if texts[i] in (";", ":")]
-        self.comma = [i for i in self.segment if texts[i] in (",", ";", ":")]
 
 
-def breaks(doc: Doc) -> _Breaks:
-    found = doc.user_data.get("clause_breaks")
+def sentence_breaks(doc: Doc, sent_start: int, sent_end: int) -> SentenceBreaks:
+    """The breaks of the sentence ``sent_start:sent_end``, found once per document."""
+    memo = doc.user_data.get("sentence_breaks")
+    if memo is None:
+        memo = doc.user_data["sentence_breaks"] = {}
+    found = memo.get(sent_start)
     if found is None:
-        found = doc.user_data["clause_breaks"] = _Breaks(token_table(doc).texts)
+        found = memo[sent_start] = SentenceBreaks(token_table(doc).texts, sent_start, sent_end)
     return found
 
 
@@ -144,14 +158,14 @@ def segments(doc: Doc, sent: Span) -> list[Segment]:
     sent_end = sent.end
     table = token_table(doc)
     lowers, texts = table.lowers, table.texts
-    positions = breaks(doc).segment
+    positions = sentence_breaks(doc, sent_start, sent_end).segment
     out: list[Segment] = []
     start = sent_start
-    k = bisect_left(positions, sent_start)
+    k = 0
     n = len(positions)
     # Every break inside the sentence, then its end, closes a stretch.
     while True:
-        if k < n and positions[k] < sent_end:
+        if k < n:
             i = positions[k]
             k += 1
         else:
@@ -211,7 +225,7 @@ def trigger_tokens(doc: Doc) -> set[int]:
     # Read once per document: every doc._ access builds a new spaCy Underscore object.
     triggers = doc.user_data.get("trigger_tokens")
     if triggers is None:
-        triggers = doc.user_data["trigger_tokens"] = {d.trigger for d in doc._.contacts or []}
+        triggers = doc.user_data["trigger_tokens"] = {d.trigger for d in doc_extension(doc, "contacts") or []}
     return triggers
 
 
@@ -266,10 +280,11 @@ POSSESSIVE_GENDER = {
 
 def segment_start(doc: Doc, d: Draft) -> int:
     i = d.trigger
-    sent_start = d.sent.start
+    sent = d.sent
+    sent_start = sent.start
     if i <= sent_start:
         return i
-    previous = last_before(breaks(doc).segment, sent_start, i)
+    previous = last_before(sentence_breaks(doc, sent_start, sent.end).segment, sent_start, i)
     return sent_start if previous is None else previous + 1
 
 
@@ -278,16 +293,23 @@ POSSESSIVES = frozenset("sein seine seinem seinen seiner seines ihr ihre ihrem i
 
 def clause_bounds(doc: Doc, i: int, sent: Span) -> tuple[int, int]:
     """From the last ";"/":" before token ``i`` to the first ","/";"/":" after it."""
-    found = breaks(doc)
     sent_start, sent_end = sent.start, sent.end
+    positions = sentence_breaks(doc, sent_start, sent_end).segment
+    texts = token_table(doc).texts
     lo = i
     if i > sent_start:
-        previous = last_before(found.colon, sent_start, i)
-        lo = sent_start if previous is None else previous + 1
+        lo = sent_start
+        for p in reversed(positions):
+            if p < i and texts[p] in (";", ":"):
+                lo = p + 1
+                break
     hi = i + 1
     if hi < sent_end:
-        following = first_from(found.comma, hi, sent_end)
-        hi = sent_end if following is None else following
+        hi = sent_end
+        for p in positions:
+            if p > i and texts[p] in (",", ";", ":"):
+                hi = p
+                break
     return lo, hi
 
 
@@ -295,6 +317,6 @@ def mentions_by_sentence(doc: Doc) -> dict[int, list[ActorMention]]:
     grouped = doc.user_data.get("mentions_by_sentence")
     if grouped is None:
         grouped = doc.user_data["mentions_by_sentence"] = {}
-        for m in doc._.actor_mentions or []:
+        for m in doc_extension(doc, "actor_mentions") or []:
             grouped.setdefault(m.sentence_start, []).append(m)
     return grouped

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from operator import attrgetter
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -18,12 +19,15 @@ from transforms.pipeline.clauses import (
     SPEECH_VERBS,
     Draft,
     Segment,
-    _Breaks,
-    breaks,
+    SentenceBreaks,
+    doc_extension,
     first_from,
     governing_word,
     last_before,
+    mentions_by_sentence,
     segments,
+    sentence_breaks,
+    set_doc_extension,
     trigger_tokens,
 )
 from transforms.pipeline.tokens import token_table
@@ -43,19 +47,15 @@ class ContactParticipants:
     """
 
     def __call__(self, doc: Doc) -> Doc:
-        drafts: list[Draft] = doc._.contacts or []
+        drafts: list[Draft] = doc_extension(doc, "contacts") or []
         if not drafts:
-            doc._.contacts = []
+            set_doc_extension(doc, "contacts", [])
             return doc
-        mentions: list[ActorMention] = doc._.actor_mentions or []
         table = token_table(doc)
         lowers, texts = table.lowers, table.texts
         # The trigger tokens of all drafts, before the ones without a partner are dropped.
         triggers = trigger_tokens(doc)
-        found = breaks(doc)
-        by_sentence: dict[int, list[ActorMention]] = {}
-        for m in mentions:
-            by_sentence.setdefault(m.sentence_start, []).append(m)
+        by_sentence = mentions_by_sentence(doc)
         drafts_by_sentence: dict[int, list[Draft]] = {}
         for d in drafts:
             drafts_by_sentence.setdefault(d.sent.start, []).append(d)
@@ -70,18 +70,20 @@ class ContactParticipants:
             ]
             if not sent_drafts:
                 continue
+            found = sentence_breaks(doc, sent_start, sent_end)
             segs = segments(doc, sent)
-            seg_starts = [seg.start for seg in segs]
             eligible = [
                 m
                 for m in by_sentence.get(sent_start, ())
                 if _eligible(lowers, texts, triggers, found, m, sent_start, sent_end)
             ]
             # The segment of every trigger and mention start (0 for a token between segments).
-            seg_of = {
-                i: _segment_index(segs, seg_starts, i)
-                for i in [d.trigger for d in sent_drafts] + [m.start for m in eligible]
-            }
+            positions = [d.trigger for d in sent_drafts] + [m.start for m in eligible]
+            if len(segs) == 1:
+                seg_of = dict.fromkeys(positions, 0)
+            else:
+                seg_starts = [seg.start for seg in segs]
+                seg_of = {i: _segment_index(segs, seg_starts, i) for i in positions}
             subjects: dict[int, bool] = {}  # _is_subject by id of the mention, for this sentence
 
             main_subject = next(
@@ -176,21 +178,24 @@ class ContactParticipants:
                         ),
                     )
                 d.partner_groups = _distributive_partners(lowers, texts, d, subject, sent_start)
-                if any(m.kind == "side" for m in d.mentions):
-                    # "Unterhändler der USA und Russlands, angeführt von Sherman und Rjabkow":
-                    # the named leads stand for their delegations.
-                    d.mentions.extend(
-                        m for m in _delegation_leads(doc, sent, eligible) if m not in d.mentions
-                    )
+                for m in d.mentions:
+                    if m.kind == "side":
+                        # "Unterhändler der USA und Russlands, angeführt von Sherman und Rjabkow":
+                        # the named leads stand for their delegations.
+                        d.mentions.extend(
+                            m for m in _delegation_leads(doc, sent, eligible) if m not in d.mentions
+                        )
+                        break
             kept.extend(sent_drafts)
-        kept.sort(key=lambda d: d.trigger)
-        doc._.contacts = kept
+        kept.sort(key=_trigger_of)
+        set_doc_extension(doc, "contacts", kept)
         return doc
 
     @staticmethod
     def _eligible(doc: Doc, m: ActorMention, sent: Span) -> bool:
         table = token_table(doc)
-        return _eligible(table.lowers, table.texts, trigger_tokens(doc), breaks(doc), m, sent.start, sent.end)
+        found = sentence_breaks(doc, sent.start, sent.end)
+        return _eligible(table.lowers, table.texts, trigger_tokens(doc), found, m, sent.start, sent.end)
 
     @staticmethod
     def _traveller(
@@ -235,6 +240,8 @@ class ContactParticipants:
 
 
 _LIST_WORDS = frozenset({",", "und", "sowie"})
+_trigger_of = attrgetter("trigger")
+_start_of = attrgetter("start")
 
 
 def _segment_index(segs: list[Segment], starts: list[int], i: int) -> int:
@@ -247,7 +254,7 @@ def _eligible(
     lowers: list[str],
     texts: list[str],
     triggers: set[int],
-    found: _Breaks,
+    found: SentenceBreaks,
     m: ActorMention,
     sent_start: int,
     sent_end: int,
@@ -405,9 +412,10 @@ def _distributive_partners(
 ) -> list[list[ActorMention]]:
     """ "sowohl mit Merz als auch mit Scholz", "Gespräche mit A und B": one contact per partner."""
     # The subject can follow the verb ("traf Scholz am Freitag Xi und Li"): never a partner.
-    ordered = sorted((m for m in d.mentions if m is not subject), key=lambda m: m.start)
+    ordered = [m for m in d.mentions if m is not subject]
     if len(ordered) < 2:
         return []  # fewer than two partners: nothing to distribute
+    ordered.sort(key=_start_of)
     partners: list[ActorMention] = []
     for m in ordered:
         gov = governing_word(lowers, texts, m.start, sent_start)
