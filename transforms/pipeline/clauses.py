@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from itertools import compress
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span
@@ -112,8 +111,7 @@ class SentenceBreaks:
     __slots__ = ("clause", "segment")
 
     def __init__(self, texts: list[str], start: int, end: int):
-        # compress/map stay in C: no Python step per token.
-        self.clause = list(compress(range(start, end), map(CLAUSE_BREAKS.__contains__, texts[start:end])))
+        self.clause = [i for i in range(start, end) if texts[i] in CLAUSE_BREAKS]
         self.segment = [i for i in self.clause if texts[i] in SEGMENT_BREAKS]
 
 

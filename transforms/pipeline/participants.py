@@ -86,38 +86,26 @@ class ContactParticipants:
                 seg_of = {i: _segment_index(segs, seg_starts, i) for i in positions}
             subjects: dict[int, bool] = {}  # _is_subject by id of the mention, for this sentence
 
-            main_subject = next(
-                (
-                    m
-                    for m in eligible
-                    if not segs[seg_of[m.start]].is_subordinate
-                    and _subject_memo(subjects, lowers, texts, m, eligible)
-                ),
-                None,
-            )
+            main_subject = None
             for m in eligible:
-                mseg = seg_of[m.start]
-                same = [d for d in sent_drafts if seg_of[d.trigger] == mseg and d.host is None]
-                if same:
-                    pool = same
-                elif segs[mseg].is_subordinate:
-                    continue  # background inside a clause with no contact of its own
-                else:
-                    pool = [
-                        d
-                        for d in sent_drafts
-                        if not segs[seg_of[d.trigger]].is_subordinate and d.host is None
-                    ]
-                    if not pool:
-                        continue
-                # Visits take their traveller on their own (see _traveller): other contacts of
-                # the sentence have first claim on the actors ("traf Biden bei seinem Besuch").
-                pool = [d for d in pool if d.contact_type != "visit"] or pool
-                if len(pool) == 1:
-                    owner = pool[0]
-                else:
-                    owner = min(pool, key=lambda d: _distance(found.clause, m, d.trigger))
-                owner.mentions.append(m)
+                if not segs[seg_of[m.start]].is_subordinate and _subject_memo(
+                    subjects, lowers, texts, m, eligible
+                ):
+                    main_subject = m
+                    break
+            if len(sent_drafts) == 1:
+                # The common case, one contact word: the rules below reduce to "a mention of
+                # its segment, or of any main clause when it stands in one".
+                d = sent_drafts[0]
+                if d.host is None:
+                    dseg_index = seg_of[d.trigger]
+                    in_main = not segs[dseg_index].is_subordinate
+                    for m in eligible:
+                        mseg = seg_of[m.start]
+                        if mseg == dseg_index or (in_main and not segs[mseg].is_subordinate):
+                            d.mentions.append(m)
+            else:
+                _assign(segs, seg_of, found.clause, sent_drafts, eligible)
             for d in sent_drafts:
                 dseg = segs[seg_of[d.trigger]]
                 if dseg.is_subordinate:
@@ -242,6 +230,32 @@ class ContactParticipants:
 _LIST_WORDS = frozenset({",", "und", "sowie"})
 _trigger_of = attrgetter("trigger")
 _start_of = attrgetter("start")
+
+
+def _assign(
+    segs: list[Segment],
+    seg_of: dict[int, int],
+    clause_breaks: list[int],
+    sent_drafts: list[Draft],
+    eligible: list[ActorMention],
+) -> None:
+    """Each mention goes to the nearest contact word of its own segment."""
+    for m in eligible:
+        mseg = seg_of[m.start]
+        same = [d for d in sent_drafts if seg_of[d.trigger] == mseg and d.host is None]
+        if same:
+            pool = same
+        elif segs[mseg].is_subordinate:
+            continue  # background inside a clause with no contact of its own
+        else:
+            pool = [d for d in sent_drafts if not segs[seg_of[d.trigger]].is_subordinate and d.host is None]
+            if not pool:
+                continue
+        # Visits take their traveller on their own (see _traveller): other contacts of
+        # the sentence have first claim on the actors ("traf Biden bei seinem Besuch").
+        pool = [d for d in pool if d.contact_type != "visit"] or pool
+        owner = min(pool, key=lambda d: _distance(clause_breaks, m, d.trigger))  # noqa: B023
+        owner.mentions.append(m)
 
 
 def _segment_index(segs: list[Segment], starts: list[int], i: int) -> int:
