@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 
 from transforms.knowledge import CORE_ROLES, KnowledgeBase, load_knowledge_base
 from transforms.pipeline.actors import ActorMention
+from transforms.pipeline.clauses import doc_extension, set_doc_extension
 from transforms.pipeline.lexicon import read_places
 from transforms.pipeline.tokens import is_lower_word, lower, sentence_spans, text
 from transforms.records import Participant
@@ -35,24 +36,100 @@ _TALK_COMPATIBLE = {
 }
 
 
+class _DocState:
+    """What an ActorResolver works out for one document, kept in ``doc.user_data``.
+
+    The consolidator and the entity records (extract.py) each build a resolver for the same
+    document: the second one takes the reference date, the date window and the mentions
+    already resolved from the first instead of working them out again.
+    """
+
+    __slots__ = (
+        "kb",
+        "publication",
+        "inferred",
+        "mentions",
+        "reference_date",
+        "window",
+        "resolved",
+        "antecedents",
+    )
+
+    def __init__(self, kb: KnowledgeBase, publication, inferred, mentions):
+        self.kb = kb
+        self.publication = publication
+        self.inferred = inferred
+        self.mentions = mentions
+        self.reference_date: date | None = None
+        self.window: tuple[date, date] | None = None
+        # resolve() results by (id of the mention, date); the mention is kept alongside so its id
+        # cannot be reused by another object.
+        self.resolved: dict[tuple[int, date | None], tuple[ActorMention, list[Participant]]] = {}
+        self.antecedents: dict[int, tuple[ActorMention, ActorMention | None]] = {}
+
+
+class _KbMemo:
+    """Answers that depend on the knowledge base alone (and a date), kept across documents."""
+
+    __slots__ = ("kb", "person_roles", "window_holders")
+
+    LIMIT = 200_000  # entries per table before it is emptied: dates vary without bound
+
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+        self.person_roles: dict[tuple[str, date | None], str | None] = {}
+        self.window_holders: dict[tuple, str | None] = {}
+
+
+_KB_MEMOS: dict[int, _KbMemo] = {}
+
+
+def _kb_memo(kb: KnowledgeBase) -> _KbMemo:
+    memo = _KB_MEMOS.get(id(kb))
+    if memo is None or memo.kb is not kb:
+        if len(_KB_MEMOS) > 8:
+            _KB_MEMOS.clear()
+        memo = _KB_MEMOS[id(kb)] = _KbMemo(kb)
+    return memo
+
+
 class ActorResolver:
     def __init__(self, kb: KnowledgeBase, doc: Doc):
         self.kb = kb
         self.doc = doc
-        publication = doc._.publication
-        self.reference_date: date | None = None
+        self.place_country: dict = {}
+        self._memo = _kb_memo(kb)
+        publication = doc_extension(doc, "publication")
+        inferred = doc.user_data.get("publication_inferred")
+        mentions = doc_extension(doc, "actor_mentions")
+        state = doc.user_data.get("actor_resolver")
+        if not (
+            state is not None
+            and state.kb is kb
+            and state.publication is publication
+            and state.inferred is inferred
+            and state.mentions is mentions
+        ):
+            state = doc.user_data["actor_resolver"] = self._state(kb, publication, inferred, mentions)
+        self._state_ = state
+        self.reference_date = state.reference_date
+        self.mentions: list[ActorMention] = mentions or []
+        self.window = state.window
+
+    def _state(self, kb: KnowledgeBase, publication, inferred, mentions) -> _DocState:
+        state = _DocState(kb, publication, inferred, mentions)
         if publication is not None:
             value = publication.value
             if publication.precision == "month":
                 last = calendar.monthrange(value.year, value.month)[1]
                 value = value.replace(day=last)
-            self.reference_date = value
-        inferred = doc.user_data.get("publication_inferred")
-        if self.reference_date is None and inferred is not None:
-            self.reference_date = inferred.value
-        self.mentions: list[ActorMention] = doc._.actor_mentions or []
-        self.place_country: dict = {}
-        self.window = self._article_window() if self.reference_date is None else None
+            state.reference_date = value
+        if state.reference_date is None and inferred is not None:
+            state.reference_date = inferred.value
+        if state.reference_date is None:
+            self.mentions = mentions or []
+            state.window = self._article_window()
+        return state
 
     def _article_window(self) -> tuple[date, date] | None:
         """Dates consistent with every "office + name" the article states ("Kanzler Scholz").
@@ -90,6 +167,10 @@ class ActorResolver:
         if on is not None:
             return self.kb.holder(role, jurisdiction, on)
         lo, hi = self.window or (date.min, date.max)
+        key = (role, jurisdiction, lo, hi)
+        table = self._memo.window_holders
+        if key in table:
+            return table[key]
         holders = {
             t.person_id
             for t in self.kb.offices
@@ -99,10 +180,23 @@ class ActorResolver:
             and t.start_date < hi
             and (t.end_date or date.max) > lo
         }
-        return holders.pop() if len(holders) == 1 else None
+        if len(table) > _KbMemo.LIMIT:
+            table.clear()
+        table[key] = found = holders.pop() if len(holders) == 1 else None
+        return found
 
     def person_role(self, person_id: str, when: date | None) -> str | None:
-        on = self._on(when)
+        on = when or self.reference_date
+        key = (person_id, on)
+        table = self._memo.person_roles
+        role = table.get(key, _UNKNOWN)
+        if role is _UNKNOWN:
+            if len(table) > _KbMemo.LIMIT:
+                table.clear()
+            role = table[key] = self._person_role(person_id, on)
+        return role
+
+    def _person_role(self, person_id: str, on: date | None) -> str | None:
         terms = self.kb.offices_of(person_id)
         if on is not None:
             terms = [t for t in terms if t.covers(on)] or terms
@@ -129,6 +223,20 @@ class ActorResolver:
     # -- mentions -----------------------------------------------------------------
 
     def resolve(self, m: ActorMention, others: list[ActorMention], when: date | None) -> list[Participant]:
+        if m.kind == "counterpart" and others:
+            return self._resolve(m, others, when)  # the role comes from the others
+        # The same mention is resolved for every contact it takes part in and again for the
+        # entity records; callers only read the list.
+        key = (id(m), when)
+        resolved = self._state_.resolved
+        hit = resolved.get(key)
+        if hit is not None and hit[0] is m:
+            return hit[1]
+        out = self._resolve(m, others, when)
+        resolved[key] = (m, out)
+        return out
+
+    def _resolve(self, m: ActorMention, others: list[ActorMention], when: date | None) -> list[Participant]:
         kind = m.kind
         if kind == "person":
             person = self.kb.persons.get(m.person_id or "")
@@ -202,6 +310,15 @@ class ActorResolver:
         Centering: the subject of the nearest sentence before whose subject is a person of
         that gender; a pronoun subject continues the chain further back.
         """
+        antecedents = self._state_.antecedents
+        hit = antecedents.get(id(m))
+        if hit is not None and hit[0] is m:
+            return hit[1]
+        found = self._find_antecedent(m)
+        antecedents[id(m)] = (m, found)
+        return found
+
+    def _find_antecedent(self, m: ActorMention) -> ActorMention | None:
         gender = m.attributes.get("gender")
         before = [o for o in self.mentions if o.end <= m.start]
         if m.attributes.get("object"):
@@ -284,6 +401,9 @@ class ActorResolver:
                 if resolved is not None and resolved.actor_kind == "person":
                     return resolved.actor_id
         return None
+
+
+_UNKNOWN = object()  # a memo miss, where None is a valid answer
 
 
 _PREPOSITIONS = frozenset(
@@ -695,5 +815,6 @@ class ContactConsolidator:
     def __call__(self, doc: Doc) -> Doc:
         resolver = self.resolver_cls(self.kb, doc)
         resolver.place_country = self.place_country
-        doc._.contacts = consolidate(doc, doc._.contacts or [], resolver, CORE_ROLES)
+        drafts = doc_extension(doc, "contacts") or []
+        set_doc_extension(doc, "contacts", consolidate(doc, drafts, resolver, CORE_ROLES))
         return doc
