@@ -11,8 +11,10 @@ person of that role in the article.
 from __future__ import annotations
 
 import calendar
+from copy import copy
 from dataclasses import replace
 from datetime import date
+from operator import attrgetter, itemgetter
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -21,7 +23,7 @@ from transforms.knowledge import CORE_ROLES, KnowledgeBase, load_knowledge_base
 from transforms.pipeline.actors import ActorMention
 from transforms.pipeline.clauses import doc_extension, set_doc_extension
 from transforms.pipeline.lexicon import read_places
-from transforms.pipeline.tokens import is_lower_word, lower, sentence_spans, text
+from transforms.pipeline.tokens import sentence_spans, token_table
 from transforms.records import Participant
 
 _DEFINITE = frozenset(
@@ -325,7 +327,8 @@ class ActorResolver:
             # "Steinmeier empfing ihn": an object pronoun never means its own clause's subject
             # (that would be "sich").
             clause_start = m.start
-            while clause_start > m.sentence_start and text(self.doc, clause_start - 1) not in (",", ";", ":"):
+            texts = token_table(self.doc).texts
+            while clause_start > m.sentence_start and texts[clause_start - 1] not in (",", ";", ":"):
                 clause_start -= 1
             # Skip only that clause's subject: in "empfing Selenskyj und sagte ihm zu", "ihm" is
             # the other one named in the clause.
@@ -334,15 +337,17 @@ class ActorResolver:
         by_sentence: dict[int, list[ActorMention]] = {}
         for o in before:
             by_sentence.setdefault(o.sentence_start, []).append(o)
+        table = token_table(self.doc)
+        lowers, texts = table.lowers, table.texts
         for sent_start in sorted(by_sentence, reverse=True):
-            subjects = [
-                o
-                for o in by_sentence[sent_start]
-                if o.kind in ("person", "pronoun", "office")
-                and not o.attributes.get("genitive")
-                and not _after_preposition_tok(self.doc, o.start)
-            ]
-            for o in subjects:
+            for o in by_sentence[sent_start]:
+                # The subjects of that sentence: not genitive, not after a preposition.
+                if (
+                    o.kind not in ("person", "pronoun", "office")
+                    or o.attributes.get("genitive")
+                    or _after_preposition_tok(lowers, texts, o.start)
+                ):
+                    continue
                 if o.kind == "pronoun":
                     if o.attributes.get("gender") == gender and not o.attributes.get("zero"):
                         break  # the chain goes on further back
@@ -411,15 +416,15 @@ _PREPOSITIONS = frozenset(
 )
 
 
-def _after_preposition_tok(doc: Doc, start: int) -> bool:
+def _after_preposition_tok(lowers: list[str], texts: list[str], start: int) -> bool:
     i = start - 1
     for _ in range(4):
         if i < 0:
             return False
-        low = lower(doc, i)
-        if low in _PREPOSITIONS:
+        if lowers[i] in _PREPOSITIONS:
             return True
-        if not (is_lower_word(doc, i)):
+        word = texts[i]
+        if not (word.isalpha() and word.islower()):
             return False
         i -= 1
     return False
@@ -463,13 +468,17 @@ def _participants(resolver: ActorResolver, mentions, when: date | None, history=
 
 
 def _is_definite(doc: Doc, d) -> bool:
+    table = token_table(doc)
+    lowers, texts = table.lowers, table.texts
     i = d.trigger - 1
+    sent_start = d.sent.start
     steps = 0
-    while i >= d.sent.start and steps < 3:
-        low = lower(doc, i)
+    while i >= sent_start and steps < 3:
+        low = lowers[i]
         if low in _DEFINITE:
             return True
-        if is_lower_word(doc, i):
+        word = texts[i]
+        if word.isalpha() and word.islower():
             i -= 1
             steps += 1
             continue
@@ -561,17 +570,19 @@ def _inherit_locations(doc: Doc, records: list) -> None:
     """Where a sentence names no place, the context usually does: "Dort traf er ...", the
     place of an earlier contact on the same day ("am Rande des Gipfels"), or the dateline
     ("Vilnius – Der NATO-Gipfel ...") for news of the publication days."""
-    places = sorted(
-        ((h.start, h.first("PLACE").place) for h in doc._.place_hits or [] if h.first("PLACE")),
-        key=lambda x: x[0],
-    )
-    dateline = _dateline(doc, places)
-    publication = doc._.publication or doc.user_data.get("publication_inferred")
+    lowers = token_table(doc).lowers
+    # The place hits and the dateline are worked out when a record first needs them.
+    places: list[tuple[int, str]] | None = None
+    dateline = publication = _UNKNOWN
     located: list = []
-    for r in sorted(records, key=lambda r: r.trigger):
+    for r in sorted(records, key=_trigger_of):
         if r.location is None and r.contact_type != "visit":
-            dort = next((i for i in range(r.sent.start, r.sent.end) if lower(doc, i) == "dort"), None)
-            if dort is not None:
+            sent = r.sent
+            sent_start, sent_end = sent.start, sent.end
+            if "dort" in lowers[sent_start:sent_end]:
+                dort = lowers.index("dort", sent_start, sent_end)
+                if places is None:
+                    places = _place_starts(doc)
                 before = [p for start, p in places if start < dort]
                 r.location = before[-1] if before else None
             if r.location is None:
@@ -585,25 +596,52 @@ def _inherit_locations(doc: Doc, records: list) -> None:
                 ]
                 if same_day:
                     r.location = same_day[-1].location
-            if r.location is None and dateline and _near_publication(r, publication):
-                r.location = dateline
+            if r.location is None:
+                if dateline is _UNKNOWN:
+                    if places is None:
+                        places = _place_starts(doc)
+                    dateline = _dateline(doc, places)
+                    publication = doc_extension(doc, "publication") or doc.user_data.get(
+                        "publication_inferred"
+                    )
+                if dateline and _near_publication(r, publication):
+                    r.location = dateline
         if r.location is not None:
             located.append(r)
+
+
+def _place_starts(doc: Doc) -> list[tuple[int, str]]:
+    """(start, place) of the place hits of the document, in text order."""
+    places = []
+    for h in doc_extension(doc, "place_hits") or []:
+        entry = h.first("PLACE")
+        if entry:
+            places.append((h.start, entry.place))
+    places.sort(key=_first)
+    return places
+
+
+_trigger_of = attrgetter("trigger")
+_first = itemgetter(0)
 
 
 def _dateline(doc: Doc, places: list[tuple[int, str]]) -> str | None:
     """ "Vilnius – Der NATO-Gipfel ...", "Genf (AFP) – ...": a place opening a sentence and
     followed by a dash, optionally after an agency in brackets."""
+    if not places:
+        return None
     sentence_starts = {s.start for s in sentence_spans(doc)}
+    texts = token_table(doc).texts
+    n = len(texts)
     for start, place in places:
         if start not in sentence_starts:
             continue
         j = start + 1
-        if j < len(doc) and text(doc, j) == "(":
-            while j < len(doc) and text(doc, j) != ")":
+        if j < n and texts[j] == "(":
+            while j < n and texts[j] != ")":
                 j += 1
             j += 1
-        if j < len(doc) and text(doc, j) in ("–", "-", "—"):
+        if j < n and texts[j] in ("–", "-", "—"):
             return place
     return None
 
@@ -653,8 +691,6 @@ def _refines(current, new) -> bool:
 
 def _expand_partners(drafts: list) -> list:
     """One contact per partner for distributive phrasing ("sowohl mit Merz als auch mit Scholz")."""
-    from copy import copy
-
     out = []
     for d in drafts:
         plural = [m for m in d.mentions if m.kind == "office" and len(m.countries) > 1]
@@ -677,8 +713,6 @@ def _expand_partners(drafts: list) -> list:
 
 def _expand_visits(doc: Doc, records: list, resolver: ActorResolver) -> list:
     """One visit record per destination ("nach Kiew und Moskau")."""
-    from copy import copy
-
     out: list = []
     for d in records:
         if d.contact_type != "visit" or len(d.destinations) <= 1:
