@@ -678,6 +678,8 @@ def _names_new_group(d, records: list) -> bool:
     if d.rule.flexible:
         return False  # "Das Gespräch umfasste Themen wie die NATO"
     named = {m.org_id for m in d.mentions if m.org_id and d.trigger < m.start <= d.trigger + 4}
+    if not named:
+        return False
     seen = {p.actor_id for r in records for p in r.participants}
     return bool(named - seen)
 
@@ -741,11 +743,12 @@ def _same_destination(a: str | None, b: str | None, place_country: dict[str, str
 def _merge_repeats(records: list, place_country: dict) -> list:
     """Merge contacts reported twice in one article (same type and participants)."""
     kept: list = []
+    kept_keys: list[frozenset] = []  # the participants of each kept record (merging keeps them)
     for d in records:
-        key = frozenset(p.actor_id for p in d.participants)
+        key = frozenset([p.actor_id for p in d.participants])
         twin = None
-        for k in kept:
-            if frozenset(p.actor_id for p in k.participants) != key:
+        for k, k_key in zip(kept, kept_keys, strict=True):
+            if k_key != key:
                 continue
             same_type = k.contact_type == d.contact_type or (
                 (d.rule.flexible or k.rule.flexible)
@@ -764,6 +767,7 @@ def _merge_repeats(records: list, place_country: dict) -> list:
             break
         if twin is None:
             kept.append(d)
+            kept_keys.append(key)
             continue
         if twin.rule.flexible and not d.rule.flexible:
             twin.contact_type = d.contact_type
