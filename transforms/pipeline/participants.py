@@ -143,9 +143,9 @@ class ContactParticipants:
                 if d.host is not None:
                     d.mentions = [d.host]
                 if possessor is not None:
-                    if possessor not in d.mentions:
+                    if not _holds(d.mentions, possessor):
                         d.mentions.insert(0, possessor)
-                elif subject is not None and subject not in d.mentions:
+                elif subject is not None and not _holds(d.mentions, subject):
                     d.mentions.insert(0, subject)
                 elif (
                     subject is None
@@ -256,6 +256,13 @@ def _assign(
         pool = [d for d in pool if d.contact_type != "visit"] or pool
         owner = min(pool, key=lambda d: _distance(clause_breaks, m, d.trigger))  # noqa: B023
         owner.mentions.append(m)
+
+
+def _holds(mentions: list[ActorMention], m: ActorMention) -> bool:
+    """``m in mentions``, which compares dataclasses field by field: only a mention at the same
+    start can be equal, so the others are passed over without building their field tuples."""
+    start = m.start
+    return any(o is m or (o.start == start and o == m) for o in mentions)
 
 
 def _segment_index(segs: list[Segment], starts: list[int], i: int) -> int:
