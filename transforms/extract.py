@@ -21,6 +21,7 @@ from spacy.util import load_config, load_model_from_config
 import transforms.pipeline  # noqa: F401  (registers the components)
 from transforms.articles import Article, expand_paths, scan_files
 from transforms.pipeline.resolution import ActorResolver
+from transforms.pipeline.tokens import span_chars, token_table
 from transforms.records import ArticleExtraction, ContactRecord, EntityMention
 
 CODE_VERSION = "0.1.0"
@@ -73,10 +74,17 @@ def extractor_version(nlp: Language) -> str:
 
 
 def _evidence_bounds(sent) -> tuple[int, int, str]:
-    text = sent.text
+    """The sentence's text without surrounding whitespace, and its character offsets."""
+    if sent.end <= sent.start:
+        text, start_char = sent.text, sent.start_char
+    else:
+        # Cut from the document text by token offsets: Span.text and Span.start_char would
+        # build Token objects.
+        start_char, end_char = span_chars(sent.doc, sent.start, sent.end)
+        text = token_table(sent.doc).text[start_char:end_char]
     stripped = text.strip()
     lead = len(text) - len(text.lstrip())
-    start = sent.start_char + lead
+    start = start_char + lead
     return start, start + len(stripped), stripped
 
 
@@ -88,6 +96,7 @@ def extract_article(nlp: Language, article: Article) -> ArticleExtraction:
     for _, proc in nlp.pipeline:
         doc = proc(doc)
     result = ArticleExtraction(article.doc_id)
+    table = token_table(doc)
     for d in doc._.contacts or []:
         start, end, evidence = _evidence_bounds(d.sent)
         result.contacts.append(
@@ -102,7 +111,7 @@ def extract_article(nlp: Language, article: Article) -> ArticleExtraction:
                 evidence=evidence,
                 evidence_start_char=start,
                 evidence_end_char=end,
-                trigger_text=doc[d.trigger].text,
+                trigger_text=table.texts[d.trigger],
                 confidence=_confidence(d),
             )
         )
@@ -111,13 +120,19 @@ def extract_article(nlp: Language, article: Article) -> ArticleExtraction:
     for m in doc._.actor_mentions or []:
         resolved = resolver.resolve(m, [], None) if m.kind != "speaker" else []
         first = resolved[0] if resolved else None
-        span = doc[m.start : m.end]
+        if m.start < m.end:
+            # The mention's characters from the token offsets, without a Span.
+            start_char, end_char = span_chars(doc, m.start, m.end)
+            mention_text = table.text[start_char:end_char]
+        else:
+            span = doc[m.start : m.end]
+            start_char, end_char, mention_text = span.start_char, span.end_char, span.text
         result.entities.append(
             EntityMention(
                 doc_id=article.doc_id,
-                start_char=span.start_char,
-                end_char=span.end_char,
-                mention_text=span.text,
+                start_char=start_char,
+                end_char=end_char,
+                mention_text=mention_text,
                 entity_label=m.label,
                 actor_id=first.actor_id if first else None,
                 actor_kind=first.actor_kind if first else None,

@@ -120,7 +120,16 @@ class DateExpression:
     ) -> ResolvedDate | None:
         """Like ``resolve``, but the last day of a multi-day event ("am 9. und 10. Januar"
         gives 10 January), e.g. as the anchor of "zwei Tage nach den Gesprächen"."""
+        return self._end_from(self.resolve(publication, planned, anchor))
+
+    def resolve_with_end(
+        self, publication: PublicationDate | None, planned: bool, anchor: date | None = None
+    ) -> tuple[ResolvedDate | None, ResolvedDate | None]:
+        """``(resolve(...), resolve_end(...))``, resolving the expression once."""
         start = self.resolve(publication, planned, anchor)
+        return start, self._end_from(start)
+
+    def _end_from(self, start: ResolvedDate | None) -> ResolvedDate | None:
         end = self._args[-1] if self._op in ("ymd", "md") else None
         if start is None or end is None:
             return start
@@ -810,12 +819,98 @@ _PATTERNS: list[tuple[tuple[frozenset[str], ...], re.Pattern[str], object]] = [
 _Candidate = tuple[int, int, int, str, str, tuple]
 
 
+# The stem classes gate coarsely: "heute" in a sentence lets every pattern of the class
+# HGM run. Three finer gates, each a condition every match of its pattern fulfils, so that
+# a pattern is skipped only where it cannot match (tests/test_temporal.py compares with the
+# ungated scan).
+#
+# Words (lower case) of which every match holds at least one, as a substring: "am heutigen
+# Tag" needs "heutig", "in den kommenden Tagen" its modifier.
+_REQUIRED_WORDS: dict[object, tuple[str, ...]] = {
+    _h_rel_adj: ("heutig", "gestrig", "morgig"),
+    _h_rel_day: ("heute", "gestern", "morgen"),  # "vorgestern", "übermorgen" hold them too
+    _h_year_part: ("jahres", "anfang", "ende", "mitte", "beginn"),  # "Jahresende" or a part word
+    # "in den kommenden Tagen", "innerhalb der nächsten Stunden", "binnen weniger Tage",
+    # "in Kürze", "vor wenigen Tagen": the modifier of every alternative.
+    _h_coming: tuple(
+        "kommenden nächsten folgenden innerhalb wenigen paar einigen binnen kürze vergangenen "
+        "letzten zurückliegenden".split()
+    ),
+    _h_year: ("19", "20", "jahr"),  # a year number, "Jahr" or "Vorjahr"
+    # Every alternative of _VAGUE: its time word, "später(en)", "(vor) Kurzem", "kurz nach",
+    # a plural unit ("wenige Tage nach", "vor Wochen", "in den kommenden Monaten"), a season.
+    _h_vague: tuple(
+        "zukunft naher nächster absehbarer später bald demnächst zeitnah kürzlich jüngst unlängst "
+        "neuerdings kurz tage wochen monaten jahren frühjahr frühling sommer herbst winter".split()
+    ),
+}
+
+# Stems (as ``_STEMS`` finds them) of which every match holds one: stricter than a
+# substring test where a weekday holds "tag" ("Montag" is found as one stem, not as "tag";
+# "Vortag", "Tage", "Nachmittag" are found with "tag").
+_REQUIRED_STEMS: dict[object, frozenset[str]] = {
+    # a unit ("zwei Tage nach", "eine Woche später") or "am Tag/Morgen/Abend/Vortag ..."
+    _h_after_event: frozenset({"tag", "woche", "monat", "morgen", "abend"}),
+    # "am Vortag", "tags darauf", "am nächsten Morgen", "am selben Nachmittag"
+    _h_evt_day: frozenset({"tag", "abend", "morgen"}),
+}
+
+# Digit stems with a mark every match holds twice: "15.02." has a day and a month number
+# each followed by a dot, "2025-02-15" a year and a month number each followed by a hyphen.
+_REQUIRED_DIGIT_MARKS: dict[object, str] = {_h_numeric: ".", _h_iso: "-"}
+
+# (priority, pattern, handler, required words, required stems, required digit mark)
+_Active = list[tuple[int, re.Pattern[str], object, tuple[str, ...], frozenset[str] | None, str | None]]
+
+# The patterns a set of stem classes lets through, by class set: texts repeat a few dozen
+# class sets, and checking every gate of every pattern per text cost more than most scans.
+_ACTIVE: dict[frozenset[str], _Active] = {}
+
+
+def _active_patterns(classes: frozenset[str] | None) -> _Active:
+    active = _ACTIVE.get(classes) if classes is not None else None
+    if active is None:
+        active = [
+            (
+                priority,
+                rx,
+                handler,
+                _REQUIRED_WORDS.get(handler, ()),
+                _REQUIRED_STEMS.get(handler),
+                _REQUIRED_DIGIT_MARKS.get(handler),
+            )
+            for priority, (gates, rx, handler) in enumerate(_PATTERNS)
+            if classes is None or all(not g.isdisjoint(classes) for g in gates)
+        ]
+        if classes is not None:
+            if len(_ACTIVE) >= 10_000:  # bounded, though sentences show a few hundred sets
+                _ACTIVE.clear()
+            _ACTIVE[classes] = active
+    return active
+
+
 def _candidates(text: str, classes: frozenset[str] | set[str] | None) -> list[_Candidate]:
     """All accepted pattern matches; ``classes=None`` runs every pattern (no gating)."""
+    return _scan(text, None, None, _active_patterns(None if classes is None else frozenset(classes)))
+
+
+def _scan(text: str, lowered: str | None, stems: list[str] | None, active: _Active) -> list[_Candidate]:
+    """Matches of the ``active`` patterns; with ``lowered`` (``text.lower()``) and the
+    ``stems`` found in it, only of those whose required words and stems are there."""
     out: list[_Candidate] = []
-    for priority, (gates, rx, handler) in enumerate(_PATTERNS):
-        if classes is not None and not all(not g.isdisjoint(classes) for g in gates):
-            continue
+    stem_set = frozenset(stems) if stems is not None else None
+    for priority, rx, handler, words, need_stems, digit_mark in active:
+        if lowered is not None and stem_set is not None:
+            if words:
+                for word in words:
+                    if word in lowered:
+                        break
+                else:
+                    continue  # none of the words every match of this pattern holds
+            if need_stems is not None and need_stems.isdisjoint(stem_set):
+                continue
+            if digit_mark is not None and sum(1 for s in stems if s[-1] == digit_mark) < 2:
+                continue
         for m in rx.finditer(text):
             start, end = m.span()
             if start == end:
@@ -827,6 +922,20 @@ def _candidates(text: str, classes: frozenset[str] | set[str] | None) -> list[_C
                     result = result[:3]
                 out.append((start, end, priority, *result))
     return out
+
+
+# The classes of a set of stems, by stem set (sentences repeat a few hundred of them).
+_CLASSES_OF: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _classes_of(stems: list[str]) -> frozenset[str]:
+    key = frozenset(stems)
+    classes = _CLASSES_OF.get(key)
+    if classes is None:
+        if len(_CLASSES_OF) >= 100_000:  # bounded: the stem vocabulary is small, but be safe
+            _CLASSES_OF.clear()
+        classes = _CLASSES_OF[key] = frozenset().union(*(_STEM_CLASSES[s] for s in key))
+    return classes
 
 
 def _select(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -841,17 +950,19 @@ def _select(candidates: list[_Candidate]) -> list[_Candidate]:
     return chosen
 
 
+_NO_MONTH = frozenset({"MONTH"})
+
+
 def find_date_expressions(text: str) -> list[DateExpression]:
     """Time expressions of ``text`` in text order; overlapping candidates: longest wins."""
-    stems = _STEMS.findall(text.lower()) if text else None
+    lowered = text.lower()
+    stems = _STEMS.findall(lowered) if text else None
     if not stems:
         return []  # the common case: one regex scan, nothing else
-    classes: set[str] = set()
-    for stem in set(stems):
-        classes |= _STEM_CLASSES[stem]
+    classes = _classes_of(stems)
     if "MONTH" in classes and not _MONTH_CASED.search(text):
-        classes.discard("MONTH")
-    candidates = _candidates(text, classes)
+        classes = classes.difference(_NO_MONTH)
+    candidates = _scan(text, lowered, stems, _active_patterns(classes))
     if not candidates:
         return []
     return [

@@ -12,13 +12,14 @@ Persons not in the knowledge base are recognized when an office term introduces 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import compress
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from transforms.knowledge import load_knowledge_base
 from transforms.pipeline.lexicon import Entry, Lexicon, german_word_list
-from transforms.pipeline.tokens import lower, sentence_index, span_text, text, token_table
+from transforms.pipeline.tokens import sentence_index, span_text, token_table
 
 _POSSESSIVE = frozenset(
     """sein seine seinem seinen seiner seines ihr ihre ihrem ihren ihrer ihres dessen deren""".split()
@@ -120,48 +121,72 @@ class Hit:
         return None
 
 
+class _StartsHit(dict):
+    """Per word form: can a lexicon hit start here (the first word of a phrase, or a hyphenated
+    word, which may be a compound like "US-Außenminister")?"""
+
+    lexicon: Lexicon | None = None
+
+    def __missing__(self, text: str) -> bool:
+        value = self[text] = text in self.lexicon.lengths_by_first or "-" in text
+        return value
+
+
 class ActorRecognizer:
     def __init__(self, lexicon: Lexicon):
         self.lexicon = lexicon
+        # Per-form caches: the vocabulary of news text repeats from article to article.
+        self._starts_hit = _StartsHit()
+        self._compounds: dict[str, tuple[Entry, ...]] = {}
 
     # -- stage 1: lexicon hits ------------------------------------------------------
 
     def hits(self, doc: Doc) -> list[Hit]:
+        """Longest lexicon phrases, left to right without overlap, and hyphenated compounds."""
         phrases = self.lexicon.phrases
-        max_len = self.lexicon.max_len_by_first
+        lengths_by_first = self.lexicon.lengths_by_first
+        compounds = self._compounds
         texts = token_table(doc).texts
         n = len(texts)
         hits: list[Hit] = []
-        i = 0
-        while i < n:
+        # Only a few tokens can start a hit; find them in C (a dict probe per token, cached per
+        # form) and look at those alone.
+        is_start = self._starts_hit
+        is_start.lexicon = self.lexicon
+        taken_until = 0
+        for i in compress(range(n), map(is_start.__getitem__, texts)):
+            if i < taken_until:
+                continue  # inside the hit found before
             text = texts[i]
-            longest = max_len.get(text)
-            if longest:
-                for length in range(min(longest, n - i), 0, -1):
-                    entries = phrases.get(tuple(texts[i : i + length]))
-                    if entries:
-                        hits.append(Hit(i, i + length, entries))
-                        i += length
-                        break
-                else:
-                    i += 1
+            lengths = lengths_by_first.get(text)
+            if lengths:
+                # The phrase lengths that start with this word, longest first.
+                for length in lengths:
+                    if length <= n - i:
+                        entries = phrases.get(tuple(texts[i : i + length]))
+                        if entries:
+                            hits.append(Hit(i, i + length, entries))
+                            taken_until = i + length
+                            break
                 continue
-            if "-" in text:
-                entries = self.lexicon.compound(text)
-                if entries:
-                    hits.append(Hit(i, i + 1, entries))
-            i += 1
+            entries = compounds.get(text)
+            if entries is None:
+                entries = compounds[text] = tuple(self.lexicon.compound(text))
+            if entries:
+                hits.append(Hit(i, i + 1, list(entries)))
         return hits
 
     # -- stage 2: mentions ----------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
+        table = token_table(doc)
+        texts, lowers = table.texts, table.lowers
         hits = self.hits(doc)
         mentions: list[ActorMention] = []
         places: list[Hit] = []
         by_start = {h.start: h for h in hits}
         consumed: set[int] = set()
-        sent_starts = _sentence_starts(doc)
+        sent_starts = sentence_index(doc)
         for hit in hits:
             if hit.first("PLACE"):
                 places.append(hit)
@@ -172,32 +197,29 @@ class ActorRecognizer:
                 mention.sentence_start = sent_starts[mention.start]
                 mentions.append(mention)
         self._link_surnames(doc, mentions, by_start, consumed, sent_starts)
-        lowers = token_table(doc).lowers
-        for i, low in enumerate(lowers):
-            gender = _PRONOUNS.get(low)
-            if gender is None:
-                continue
-            tok = doc[i]
+        for i in compress(range(len(lowers)), map(_PRONOUNS.__contains__, lowers)):
+            low = lowers[i]
+            gender = _PRONOUNS[low]
             if gender == "f" and _plural_sie(lowers, i):
                 # "Dort trafen sie Selenskyj", "sie haben ...": the group just reported.
                 mentions.append(
                     ActorMention(
-                        tok.i,
-                        tok.i + 1,
-                        tok.text,
+                        i,
+                        i + 1,
+                        texts[i],
                         "group",
-                        sentence_start=sent_starts[tok.i],
+                        sentence_start=sent_starts[i],
                         attributes={"count": None, "min_count": 2},
                     )
                 )
                 continue
             mentions.append(
                 ActorMention(
-                    tok.i,
-                    tok.i + 1,
-                    tok.text,
+                    i,
+                    i + 1,
+                    texts[i],
                     "pronoun",
-                    sentence_start=sent_starts[tok.i],
+                    sentence_start=sent_starts[i],
                     attributes={"gender": gender, "object": low in ("ihn", "ihm")},
                 )
             )
@@ -218,8 +240,9 @@ class ActorRecognizer:
             # A country adjective qualifies the office or side noun that follows it;
             # coordinated adjectives ("russischen und ukrainischen Unterhändlern") name several.
             countries = [entry.country]
+            lowers = token_table(doc).lowers
             j = _skip(doc, hit.end, _GLUE)
-            while j < len(doc) and lower(doc, j) in ("und", "sowie", ","):
+            while j < len(lowers) and lowers[j] in ("und", "sowie", ","):
                 nxt = by_start.get(j + 1)
                 adj = nxt.first("ADJ") if nxt else None
                 if adj is None:
@@ -303,16 +326,18 @@ class ActorRecognizer:
             jurisdiction=entry.jurisdiction,
             org_id=entry.org_id,
         )
-        if start > 0 and lower(doc, start - 1) in _POSSESSIVE:
+        table = token_table(doc)
+        texts, lowers = table.texts, table.lowers
+        if start > 0 and lowers[start - 1] in _POSSESSIVE:
             mention.is_possessive = True
-            mention.attributes["possessive"] = lower(doc, start - 1)
-        elif start > 1 and lower(doc, start - 2) in _POSSESSIVE and text(doc, start - 1).islower():
+            mention.attributes["possessive"] = lowers[start - 1]
+        elif start > 1 and lowers[start - 2] in _POSSESSIVE and texts[start - 1].islower():
             mention.is_possessive = True
-            mention.attributes["possessive"] = lower(doc, start - 2)
+            mention.attributes["possessive"] = lowers[start - 2]
         if (
             start > 0
-            and lower(doc, start - 1) == "als"
-            or (start > 1 and lower(doc, start - 2) == "als" and text(doc, start - 1).islower())
+            and lowers[start - 1] == "als"
+            or (start > 1 and lowers[start - 2] == "als" and texts[start - 1].islower())
         ):
             # "Trumps als US-Präsident", "Als erster Regierungschef": a role predicated of
             # someone named elsewhere in the sentence.
@@ -321,7 +346,7 @@ class ActorRecognizer:
         # A name right after the office or after a comma:
         # "Außenminister Marco Rubio", "Beauftragte des Weißen Hauses, Steve Witkoff".
         j = end
-        if j < len(doc) and text(doc, j) == "," and kind in ("office", "speaker"):
+        if j < len(texts) and texts[j] == "," and kind in ("office", "speaker"):
             j += 1
         nxt = by_start.get(j)
         person = nxt.first("PERSON") if nxt else None
@@ -351,7 +376,8 @@ class ActorRecognizer:
     def _apposition(doc: Doc, mention: ActorMention, by_start, consumed) -> None:
         """ "der Nahost-Beauftragte des Weißen Hauses, Steve Witkoff": the name completes the office."""
         j = mention.end
-        if j + 1 < len(doc) and text(doc, j) == ",":
+        texts = token_table(doc).texts
+        if j + 1 < len(texts) and texts[j] == ",":
             nxt = by_start.get(j + 1)
             person = nxt.first("PERSON") if nxt else None
             if person is not None and not person.genitive:
@@ -368,13 +394,15 @@ class ActorRecognizer:
         j = mention.end
         countries: list[str] = []
         end = mention.end
-        while j < len(doc):
-            tok = doc[j]
+        table = token_table(doc)
+        texts, lowers = table.texts, table.lowers
+        while j < len(texts):
+            low = lowers[j]
             if (
-                tok.lower_ in _LIST_GLUE
-                or tok.lower_ == "von"
-                or tok.like_num
-                or (tok.lower_ in ("darunter", "aus") and mention.kind == "office")
+                low in _LIST_GLUE
+                or low == "von"
+                or _like_num(doc, texts[j])
+                or (low in ("darunter", "aus") and mention.kind == "office")
             ):
                 j += 1
                 continue
@@ -435,21 +463,21 @@ class ActorRecognizer:
         if not discovered:
             return
         taken = {i for m in mentions for i in range(m.start, m.end)}
-        for tok in doc:
-            key = tok.text[:-1] if tok.text.endswith("s") and tok.text[:-1] in discovered else tok.text
+        for i, word in enumerate(token_table(doc).texts):
+            key = word[:-1] if word.endswith("s") and word[:-1] in discovered else word
             source = discovered.get(key)
-            if source is None or tok.i in taken:
+            if source is None or i in taken:
                 continue
             mentions.append(
                 ActorMention(
-                    tok.i,
-                    tok.i + 1,
-                    tok.text,
+                    i,
+                    i + 1,
+                    word,
                     "person",
                     person_id=source.person_id,
                     role=source.role,
                     country=source.country,
-                    sentence_start=sent_starts[tok.i],
+                    sentence_start=sent_starts[i],
                     attributes={"discovered": True},
                 )
             )
@@ -465,6 +493,8 @@ _GROUP_NUMBERS = {
     "sechs": 6,
     "sieben": 7,
 }
+# Lowercase forms of the words that can start a group reference.
+_GROUP_CUES = frozenset(_GROUP_NUMBERS) | {"gäste", "gästen"}
 # Nouns for a group of the people or sides just reported ("die beiden Präsidenten").
 _GROUP_NOUNS = frozenset(
     """Präsidenten Politiker Minister Außenminister Chefdiplomaten Staatschefs Regierungschefs
@@ -490,10 +520,13 @@ def _with_group_anaphors(
 ) -> list[ActorMention]:
     """ "die beiden Präsidenten", "beide Seiten", "die vier Europäer", "die Gäste": a group
     mentioned before, resolved later against the contacts already reported."""
-    texts, lowers = token_table(doc).texts, token_table(doc).lowers
+    table = token_table(doc)
+    texts, lowers = table.texts, table.lowers
     groups: list[ActorMention] = []
     n = len(texts)
-    for i, low in enumerate(lowers):
+    # Only number words and "Gäste"/"Gästen" can start a group; find them in C.
+    for i in compress(range(n), map(_GROUP_CUES.__contains__, lowers)):
+        low = lowers[i]
         count = _GROUP_NUMBERS.get(low)
         noun_at = i + 1
         if (
@@ -541,13 +574,17 @@ def _with_group_anaphors(
 
 
 def _skip(doc: Doc, i: int, words: frozenset[str]) -> int:
-    while i < len(doc) and (
-        lower(doc, i) in words
+    table = token_table(doc)
+    texts, lowers = table.texts, table.lowers
+    n = len(texts)
+    # Token.is_lower and Token.is_alpha are str.islower() and str.isalpha() of the form.
+    while i < n and (
+        lowers[i] in words
         or (
-            doc[i].is_lower
-            and doc[i].is_alpha
-            and i < len(doc) - 1
-            and text(doc, i).endswith(("e", "en", "er", "em", "es"))
+            texts[i].islower()
+            and texts[i].isalpha()
+            and i < n - 1
+            and texts[i].endswith(("e", "en", "er", "em", "es"))
         )
     ):
         i += 1
@@ -556,10 +593,10 @@ def _skip(doc: Doc, i: int, words: frozenset[str]) -> int:
 
 def _unknown_name(doc: Doc, i: int, by_start) -> int:
     """End of a two- or three-word personal name starting at ``i`` (0 if there is none)."""
+    texts = token_table(doc).texts
     j = i
-    while j < len(doc) and j - i < 3:
-        tok = doc[j]
-        text = tok.text
+    while j < len(texts) and j - i < 3:
+        text = texts[j]
         if (
             not text[:1].isupper()
             or not text.replace("-", "").replace("'", "").isalpha()
@@ -571,6 +608,17 @@ def _unknown_name(doc: Doc, i: int, by_start) -> int:
             break
         j += 1
     return j if j - i >= 2 else 0
+
+
+_LIKE_NUM: dict[str, bool] = {}
+
+
+def _like_num(doc: Doc, word: str) -> bool:
+    """Token.like_num, read from the lexeme once per word form."""
+    value = _LIKE_NUM.get(word)
+    if value is None:
+        value = _LIKE_NUM[word] = doc.vocab[word].like_num
+    return value
 
 
 def _sentence_starts(doc: Doc) -> list[int]:

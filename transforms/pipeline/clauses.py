@@ -7,6 +7,7 @@ drafts of an article into its records.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -14,9 +15,6 @@ from spacy.tokens import Doc, Span
 
 from transforms.pipeline.actors import ActorMention
 from transforms.pipeline.tokens import (
-    is_lower_word,
-    lower,
-    text,
     token_table,
 )
 
@@ -28,6 +26,18 @@ from transforms.temporal import ResolvedDate
 for _name, _default in (("publication", None), ("doc_id", None), ("contacts", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
+
+
+def doc_extension(doc: Doc, name: str):
+    """``doc._.<name>`` without spaCy's Underscore object, which costs microseconds to build on
+    every access: a Doc keeps its attribute extensions in ``user_data`` under this key. Only for
+    the extensions of this pipeline, whose default is None."""
+    return doc.user_data.get(("._.", name, None, None))
+
+
+def set_doc_extension(doc: Doc, name: str, value) -> None:
+    """``doc._.<name> = value``, as ``doc_extension`` reads it."""
+    doc.user_data[("._.", name, None, None)] = value
 
 
 @dataclass(slots=True)
@@ -91,6 +101,43 @@ class Segment:
     is_subordinate: bool
 
 
+class SentenceBreaks:
+    """Positions of the punctuation the clause helpers look for in one sentence.
+
+    The helpers used to walk the sentence token by token for the nearest comma; with the
+    positions found once (few per sentence), a bisect or a short scan finds it.
+    """
+
+    __slots__ = ("clause", "segment")
+
+    def __init__(self, texts: list[str], start: int, end: int):
+        self.clause = [i for i in range(start, end) if texts[i] in CLAUSE_BREAKS]
+        self.segment = [i for i in self.clause if texts[i] in SEGMENT_BREAKS]
+
+
+def sentence_breaks(doc: Doc, sent_start: int, sent_end: int) -> SentenceBreaks:
+    """The breaks of the sentence ``sent_start:sent_end``, found once per document."""
+    memo = doc.user_data.get("sentence_breaks")
+    if memo is None:
+        memo = doc.user_data["sentence_breaks"] = {}
+    found = memo.get(sent_start)
+    if found is None:
+        found = memo[sent_start] = SentenceBreaks(token_table(doc).texts, sent_start, sent_end)
+    return found
+
+
+def last_before(positions: list[int], lo: int, hi: int) -> int | None:
+    """The last of the sorted ``positions`` in ``lo..hi-1``, or None."""
+    k = bisect_left(positions, hi) - 1
+    return positions[k] if k >= 0 and positions[k] >= lo else None
+
+
+def first_from(positions: list[int], lo: int, hi: int) -> int | None:
+    """The first of the sorted ``positions`` in ``lo..hi-1``, or None."""
+    k = bisect_left(positions, lo)
+    return positions[k] if k < len(positions) and positions[k] < hi else None
+
+
 def segments(doc: Doc, sent: Span) -> list[Segment]:
     """Comma-delimited stretches of a sentence, marking subordinate and relative clauses.
 
@@ -98,46 +145,67 @@ def segments(doc: Doc, sent: Span) -> list[Segment]:
     or with a (preposition and) relative pronoun and ends verb-final ("nach dem der
     US-Präsident ... anrief"): its actors belong to the contact word inside it.
     """
-    memo = doc.user_data.setdefault("segments", {})
-    cached = memo.get(sent.start)
-    if cached is not None:
-        return cached
-    texts = token_table(doc).texts
+    sent_start = sent.start
+    memo = doc.user_data.get("segments")
+    if memo is None:
+        memo = doc.user_data["segments"] = {}
+    else:
+        cached = memo.get(sent_start)
+        if cached is not None:
+            return cached
+    sent_end = sent.end
+    table = token_table(doc)
+    lowers, texts = table.lowers, table.texts
+    positions = sentence_breaks(doc, sent_start, sent_end).segment
     out: list[Segment] = []
-    start = sent.start
-    for i in range(sent.start, sent.end + 1):
-        if i == sent.end or texts[i] in SEGMENT_BREAKS:
-            if i > start:
-                out.append(
-                    Segment(
-                        start, i, _is_subordinate(doc, start, i, sent.end if start == sent.start else None)
-                    )
+    start = sent_start
+    k = 0
+    n = len(positions)
+    # Every break inside the sentence, then its end, closes a stretch.
+    while True:
+        if k < n:
+            i = positions[k]
+            k += 1
+        else:
+            i = sent_end
+        if i > start:
+            out.append(
+                Segment(
+                    start,
+                    i,
+                    _subordinate(lowers, texts, start, i, sent_end if start == sent_start else None),
                 )
-            start = i + 1
-    memo[sent.start] = out = out or [Segment(sent.start, sent.end, False)]
+            )
+        if i == sent_end:
+            break
+        start = i + 1
+    memo[sent_start] = out = out or [Segment(sent_start, sent_end, False)]
     return out
 
 
 def _is_subordinate(doc: Doc, start: int, end: int, sent_end: int | None = None) -> bool:
-    first = lower(doc, start)
+    table = token_table(doc)
+    return _subordinate(table.lowers, table.texts, start, end, sent_end)
+
+
+def _subordinate(lowers: list[str], texts: list[str], start: int, end: int, sent_end: int | None) -> bool:
+    first = lowers[start]
     if sent_end is not None and end >= sent_end and first in ("als", "wie"):
         return False  # "Als erster Regierungschef ... ist Scholz gereist": a comparison
     if first in SUBORDINATORS:
         return True
+    if not (
+        first in RELATIVES or (first in PREPOSITIONS and start + 1 < end and lowers[start + 1] in RELATIVES)
+    ):
+        return False
     last = end - 1
-    while last > start and not text(doc, last).isalpha():
+    while last > start and not texts[last].isalpha():
         last -= 1
     # In a relative clause the finite verb comes last ("der nach Kiew gereist ist"); a finite
     # verb earlier means a main clause whose subject list opens with an article
     # ("der britische Premier Starmer und Tusk sind nach Kiew gereist").
-    verb_final = is_lower_word(doc, last) and not any(
-        lower(doc, i) in _FINITE_AUXILIARIES for i in range(start + 1, last)
-    )
-    if first in RELATIVES:
-        return verb_final
-    if first in PREPOSITIONS and start + 1 < end and lower(doc, start + 1) in RELATIVES:
-        return verb_final
-    return False
+    word = texts[last]
+    return word.isalpha() and word.islower() and _FINITE_AUXILIARIES.isdisjoint(lowers[start + 1 : last])
 
 
 _FINITE_AUXILIARIES = frozenset(
@@ -155,36 +223,45 @@ def trigger_tokens(doc: Doc) -> set[int]:
     # Read once per document: every doc._ access builds a new spaCy Underscore object.
     triggers = doc.user_data.get("trigger_tokens")
     if triggers is None:
-        triggers = doc.user_data["trigger_tokens"] = {d.trigger for d in doc._.contacts or []}
+        triggers = doc.user_data["trigger_tokens"] = {d.trigger for d in doc_extension(doc, "contacts") or []}
     return triggers
 
 
 def governing_preposition(doc: Doc, m: ActorMention, sent: Span) -> str | None:
     """The preposition an actor mention depends on ("mit dem russischen Präsidenten" → "mit")."""
-    i = m.start - 1
+    table = token_table(doc)
+    return governing_word(table.lowers, table.texts, m.start, sent.start)
+
+
+def governing_word(lowers: list[str], texts: list[str], start: int, sent_start: int) -> str | None:
+    """``governing_preposition`` on the token table, for a mention starting at ``start``."""
+    i = start - 1
     determiners = 0
     for _ in range(3):
-        if i < sent.start:
+        if i < sent_start:
             return None
-        tok = doc[i]
-        low = tok.lower_
+        low = lowers[i]
         if low in DETERMINERS or low in POSSESSIVE_GENDER:
             determiners += 1
             if determiners > 1:
                 return None  # "nach dem der US-Präsident ...": a relative pronoun, not an article
             i -= 1
             continue
+        word = texts[i]
         if (
-            tok.is_lower
-            and tok.is_alpha
-            and low.endswith(("e", "en", "er", "em", "es"))
-            and low not in (NON_PARTICIPANT_PREPOSITIONS)
+            word.islower()
+            and word.isalpha()
+            and low.endswith(_INFLECTIONS)
+            and low not in NON_PARTICIPANT_PREPOSITIONS
         ):
             i -= 1
             continue
         # Only a preposition governs; an adverb ("traf zunächst Lawrow") or a verb does not.
         return low if low in PREPOSITIONS else None
     return None
+
+
+_INFLECTIONS = ("e", "en", "er", "em", "es")
 
 
 PREPOSITIONS = frozenset(
@@ -201,22 +278,36 @@ POSSESSIVE_GENDER = {
 
 def segment_start(doc: Doc, d: Draft) -> int:
     i = d.trigger
-    while i > d.sent.start and text(doc, i - 1) not in SEGMENT_BREAKS:
-        i -= 1
-    return i
+    sent = d.sent
+    sent_start = sent.start
+    if i <= sent_start:
+        return i
+    previous = last_before(sentence_breaks(doc, sent_start, sent.end).segment, sent_start, i)
+    return sent_start if previous is None else previous + 1
 
 
 POSSESSIVES = frozenset("sein seine seinem seinen seiner seines ihr ihre ihrem ihren ihrer ihres".split())
 
 
 def clause_bounds(doc: Doc, i: int, sent: Span) -> tuple[int, int]:
+    """From the last ";"/":" before token ``i`` to the first ","/";"/":" after it."""
+    sent_start, sent_end = sent.start, sent.end
+    positions = sentence_breaks(doc, sent_start, sent_end).segment
     texts = token_table(doc).texts
     lo = i
-    while lo > sent.start and texts[lo - 1] not in (";", ":"):
-        lo -= 1
+    if i > sent_start:
+        lo = sent_start
+        for p in reversed(positions):
+            if p < i and texts[p] in (";", ":"):
+                lo = p + 1
+                break
     hi = i + 1
-    while hi < sent.end and texts[hi] not in (",", ";", ":"):
-        hi += 1
+    if hi < sent_end:
+        hi = sent_end
+        for p in positions:
+            if p > i and texts[p] in (",", ";", ":"):
+                hi = p
+                break
     return lo, hi
 
 
@@ -224,6 +315,6 @@ def mentions_by_sentence(doc: Doc) -> dict[int, list[ActorMention]]:
     grouped = doc.user_data.get("mentions_by_sentence")
     if grouped is None:
         grouped = doc.user_data["mentions_by_sentence"] = {}
-        for m in doc._.actor_mentions or []:
+        for m in doc_extension(doc, "actor_mentions") or []:
             grouped.setdefault(m.sentence_start, []).append(m)
     return grouped

@@ -1,24 +1,32 @@
-"""Dates: the date expression of each contact, resolved against the publication date."""
+"""Dates: the date expression of each contact, resolved against the publication date.
+
+Speed: the component reads token texts from the ``TokenTable`` lists and character
+offsets from the contacts' sentence spans instead of creating Token and Span objects, finds
+the date expressions of each contact sentence once, and works out per expression what does
+not depend on the contact (its tokens, clause segment, the word before it) once per
+sentence.
+"""
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
+from itertools import accumulate
+from operator import add
 
-from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.tokens.underscore import Underscore
 
 from transforms.pipeline.clauses import (
     Draft,
-    clause_bounds,
     segments,
 )
 from transforms.pipeline.tokens import (
-    lower,
+    sentence_spans,
     span_text,
-    text,
+    token_table,
 )
 from transforms.temporal import DateExpression, PublicationDate, ResolvedDate, find_date_expressions
 
@@ -28,25 +36,45 @@ def create_contact_dates(nlp: Language, name: str):
     return ContactDates()
 
 
+class _Found:
+    """A date expression of a contact sentence, with what the resolution reads about it.
+
+    Worked out once per sentence: every contact of the sentence looks at the same
+    expressions, and token positions, clause and neighbours do not depend on the contact.
+    """
+
+    __slots__ = ("tok", "end_tok", "expr", "usable", "after_auf", "segment")
+
+    def __init__(self, tok: int, end_tok: int, expr: DateExpression, usable: bool, after_auf: bool, segment):
+        self.tok = tok  # token of the expression's first character
+        self.end_tok = end_tok  # token of its last character
+        self.expr = expr
+        self.usable = usable  # not a span boundary ("seit Februar") nor "kurz vor dem Treffen"
+        self.after_auf = after_auf  # "verschoben auf den 10. März"
+        self.segment = segment  # the comma-delimited segment holding ``tok`` (or None)
+
+
 class ContactDates:
     """Resolve the date expression nearest each trigger against the publication date.
 
     An article without a date marker is dated from its own text: the day after the
     latest explicit day date of a contact that already happened ("am Samstag (15.02.2025)")
     serves as the publication date, so that "am Mittwoch" still resolves.
+
+    Date expressions are looked for only in the sentences that hold a contact: the
+    resolution reads nothing else (the anchor and the paragraph's day come from earlier
+    contacts, not from other sentences' text).
     """
 
     def __call__(self, doc: Doc) -> Doc:
-        drafts = doc._.contacts or []
-        found: dict[int, list[tuple[int, DateExpression]]] = {}
+        drafts = doc_extension(doc, "contacts") or []
+        publication: PublicationDate | None = doc_extension(doc, "publication")
+        table = token_table(doc)
+        lowers, texts = table.lowers, table.texts
+        found: dict[int, list[_Found]] = {}
         for d in drafts:
             if d.sent.start not in found:
-                base = d.sent.start_char
-                found[d.sent.start] = [
-                    (_token_at(doc, base + e.start), e)
-                    for e in find_date_expressions(span_text(doc, d.sent.start, d.sent.end))
-                ]
-        publication: PublicationDate | None = doc._.publication
+                found[d.sent.start] = _sentence_dates(doc, table, d.sent)
         if publication is None:
             publication = self._inferred_publication(drafts, found)
             doc.user_data["publication_inferred"] = publication
@@ -54,30 +82,49 @@ class ContactDates:
         sentence_anchor: date | None = None  # the anchor as it stood before this sentence
         current_sentence = -1
         last_dated: Draft | None = None
+        sentence_starts: list[int] | None = None  # for _close, read when first needed
         for d in drafts:
-            if d.sent.start != current_sentence:
-                current_sentence, sentence_anchor = d.sent.start, anchor
-            exprs = [
-                te
-                for te in found[d.sent.start]
-                if not _is_boundary_date(doc, te[0], te[1])
-                and not _EVENT_RELATIVE.match(te[1].text)
-                and _same_clause(doc, d, te[0])
-            ]
-            when_clause = _als_clause_date(doc, d, found[d.sent.start])
-            if when_clause is not None:
-                exprs = [when_clause]
-            if d.is_postponed:
-                # Only the new date counts ("verschob ... auf den 10. März"); without one the
-                # contact is planned with no date.
-                exprs = [te for te in exprs if te[0] > 0 and lower(doc, te[0] - 1) == "auf"]
-            forward = d.status == "planned" or _is_present_tense(doc, d)
+            sent = d.sent
+            sent_start = sent.start
+            if sent_start != current_sentence:
+                current_sentence, sentence_anchor = sent_start, anchor
+            in_sentence = found[sent_start]
+            trigger = d.trigger
+            exprs: list[_Found] = []
+            if in_sentence:
+                home = next((s for s in segments(doc, sent) if s.start <= trigger < s.end), None)
+                for f in in_sentence:
+                    # A date belongs to a contact in its own clause, or in the main clause
+                    # when both are there. (Segments are disjoint: one start, one segment.)
+                    there = f.segment
+                    if f.usable and (
+                        home is None
+                        or there is None
+                        or home.start == there.start
+                        or (not home.is_subordinate and not there.is_subordinate)
+                    ):
+                        exprs.append(f)
+                when_clause = _als_clause_date(lowers, home, in_sentence)
+                if when_clause is not None:
+                    exprs = [when_clause]
+                if d.is_postponed:
+                    # Only the new date counts ("verschob ... auf den 10. März"); without one
+                    # the contact is planned with no date.
+                    exprs = [f for f in exprs if f.after_auf]
+            words = None  # the lowercased words of the trigger's clause, read when needed
+            if d.status == "planned":
+                forward = True
+            else:
+                words = _clause_words(texts, lowers, trigger, sent)
+                forward = _present_tense(texts, lowers, d, words)
             end = None
             if exprs:
-                _, expr = min(exprs, key=lambda te: _date_distance(doc, te[0], d.trigger))
+                if len(exprs) == 1:
+                    expr = exprs[0].expr
+                else:
+                    expr = min(exprs, key=lambda f: _distance(texts, f.tok, trigger)).expr
                 d.has_date_expression = True
-                resolved = expr.resolve(publication, forward, sentence_anchor)
-                end = expr.resolve_end(publication, forward, sentence_anchor)
+                resolved, end = expr.resolve_with_end(publication, forward, sentence_anchor)
                 # A weekday resolved only to the month (month-only publication date) is a
                 # weak date: it must not keep two reports of one contact apart.
                 d.date_is_soft = (
@@ -96,18 +143,22 @@ class ContactDates:
                 d.date is None
                 and not d.has_date_expression
                 and last_dated is not None
-                and _close(doc, last_dated, d)
                 and last_dated.status == d.status
             ):
-                # "Am Abend war Erdogan zu Gast im Kanzleramt": the paragraph's day goes on.
-                d.date = last_dated.date
+                if sentence_starts is None:
+                    sentence_starts = [s.start for s in sentence_spans(doc)]
+                if _close_fast(doc, table, sentence_starts, last_dated, d):
+                    # "Am Abend war Erdogan zu Gast im Kanzleramt": the paragraph's day goes on.
+                    d.date = last_dated.date
             if (
                 d.date is None
                 and not d.has_date_expression
                 and publication is not None
                 and d.status == "occurred"
             ):
-                if publication.precision == "day" and _is_present_perfect(doc, d):
+                if words is None:
+                    words = _clause_words(texts, lowers, trigger, sent)
+                if publication.precision == "day" and _present_perfect(words):
                     # "ist in Moskau gelandet", "hat mit Macron telefoniert": news of the day.
                     d.date = ResolvedDate(publication.value, "day")
                 else:
@@ -131,8 +182,8 @@ class ContactDates:
         for d in drafts:
             if d.status == "planned":
                 continue
-            for _, expr in found[d.sent.start]:
-                resolved = expr.resolve(None, False, None)
+            for f in found[d.sent.start]:
+                resolved = f.expr.resolve(None, False, None)
                 if (
                     resolved is not None
                     and resolved.precision == "day"
@@ -155,11 +206,7 @@ _PRESENT_AUXILIARIES = frozenset({"hat", "haben", "ist", "sind"})
 _PAST_AUXILIARIES = frozenset({"hatte", "hatten", "war", "waren", "wurde", "wurden"})
 
 
-def _is_present_perfect(doc: Doc, d: Draft) -> bool:
-    """ "hat ... telefoniert", "ist ... gelandet", "ist das Gespräch beendet": just happened."""
-    lo, hi = clause_bounds(doc, d.trigger, d.sent)
-    words = {lower(doc, i) for i in range(lo, hi)}
-    return bool(words & _PRESENT_AUXILIARIES) and not words & _PAST_AUXILIARIES
+_TENSE_AUXILIARIES = _PAST_AUXILIARIES | _PRESENT_AUXILIARIES
 
 
 # Present-tense verbs that put a dated contact ahead: "Am Mittwoch folgt das Treffen",
@@ -167,29 +214,10 @@ def _is_present_perfect(doc: Doc, d: Draft) -> bool:
 _PRESENT_CUES = frozenset("""folgt folgen beginnt beginnen findet finden steht stehen""".split())
 
 
-def _is_present_tense(doc: Doc, d: Draft) -> bool:
-    """ "Baerbock reist am Montag nach Kiew": the German present announces what is ahead."""
-    lo, hi = clause_bounds(doc, d.trigger, d.sent)
-    words = {lower(doc, i) for i in range(lo, hi)}
-    if words & _PRESENT_CUES and not words & (_PAST_AUXILIARIES | _PRESENT_AUXILIARIES):
-        return True
-    tok = doc[d.trigger]
-    # Present 3rd person ends in -t ("reist", "trifft", "empfängt"); strong past forms
-    # ("traf", "empfing") and weak ones ("reiste") do not pass.
-    if d.rule.is_noun or not tok.is_lower or not tok.lower_.endswith("t") or tok.lower_.endswith("te"):
-        return False
-    if tok.lower_.startswith("ge"):
-        return False  # a participle: "hat getroffen", "ist gereist"
-    lo, hi = clause_bounds(doc, d.trigger, d.sent)
-    return not any(lower(doc, i) in _AUXILIARIES for i in range(lo, hi))
-
-
-def _close(doc: Doc, earlier: Draft, later: Draft) -> bool:
-    """Same paragraph and at most two sentences apart."""
-    between = span_text(doc, earlier.sent.start, later.sent.start)
-    if "\n\n" in between or "\n \n" in between:
-        return False
-    return len(list(doc[earlier.sent.start : later.sent.end].sents)) <= 3
+# "seit Februar 2022", "bis Ende März": the boundary of a long span, not the contact's date.
+# A day-level start stays: "Die G7 beraten seit Sonntag" began on Sunday.
+_BOUNDARY_PREPS = frozenset({"seit", "bis", "ab", "vor", "spätestens"})
+_DAY_KINDS = frozenset({"weekday", "relative_day", "absolute_day"})
 
 
 # "kurz vor der Ankunft", "kurz nach dem Treffen": how another event relates to this one,
@@ -197,51 +225,113 @@ def _close(doc: Doc, earlier: Draft, later: Draft) -> bool:
 _EVENT_RELATIVE = re.compile(r"(kurz|unmittelbar|gleich)\s+(vor|nach)\s+(de[mnrs]|der)\b", re.I)
 
 
-def _is_boundary_date(doc: Doc, tok: int, expr: DateExpression) -> bool:
-    """ "seit Februar 2022", "bis Ende März": the boundary of a long span, not the contact's date.
-
-    A day-level start stays: "Die G7 beraten seit Sonntag" began on Sunday.
-    """
-    prev = lower(doc, tok - 1) if tok > 0 else ""
-    if prev not in ("seit", "bis", "ab", "vor", "spätestens"):
-        return False
-    return expr.kind not in ("weekday", "relative_day", "absolute_day")
+def doc_extension(doc: Doc, name: str):
+    """``doc._.<name>`` of an extension set with ``default=None``, read from ``user_data``
+    where spaCy keeps it: every ``doc._`` access builds a new Underscore object (~3 µs)."""
+    spec = Underscore.doc_extensions.get(name)
+    if spec is None or spec[0] is not None or spec[1] is not None or spec[2] is not None:
+        return getattr(doc._, name)  # a default, method or getter: let spaCy handle it
+    return doc.user_data.get(("._.", name, None, None))
 
 
-def _als_clause_date(doc: Doc, d: Draft, found):
+def _sentence_dates(doc: Doc, table, sent) -> list[_Found]:
+    """The date expressions of one sentence, with their tokens, clause and neighbours."""
+    s, e = sent.start, sent.end
+    if e <= s:
+        return []
+    texts, lowers = table.texts, table.lowers
+    exprs = find_date_expressions(table.text[sent.start_char : sent.end_char])
+    if not exprs:
+        return []
+    # Offsets of the sentence's tokens from its start (a token is followed by at most one
+    # space), to find the token of an expression's first and last character.
+    offsets = list(accumulate(map(add, map(len, texts[s:e]), table.spaces[s:e]), initial=0))
+    segs = segments(doc, sent)
+    out = []
+    for expr in exprs:
+        tok = s + max(bisect_right(offsets, expr.start) - 1, 0)
+        end_tok = s + max(bisect_right(offsets, expr.end - 1) - 1, 0)
+        prev = lowers[tok - 1] if tok > 0 else ""
+        # "seit Februar 2022", "bis Ende März": the boundary of a long span, not the
+        # contact's date; a day-level start stays ("Die G7 beraten seit Sonntag").
+        boundary = prev in _BOUNDARY_PREPS and expr.kind not in _DAY_KINDS
+        usable = not boundary and not _EVENT_RELATIVE.match(expr.text)
+        segment = next((g for g in segs if g.start <= tok < g.end), None)
+        out.append(_Found(tok, end_tok, expr, usable, prev == "auf", segment))
+    return out
+
+
+def _als_clause_date(lowers: list[str], home, found: list[_Found]) -> _Found | None:
     """ "seit Februar 2022, als Putin mit Biden sprach": the als-clause happened at that date."""
-    segs = segments(doc, d.sent)
-    home = next((s for s in segs if s.start <= d.trigger < s.end), None)
-    if home is None or lower(doc, home.start) != "als" or home.start < 2:
+    if home is None or lowers[home.start] != "als" or home.start < 2:
         return None
-    for tok, expr in found:
-        end_tok = _token_at(doc, d.sent.start_char + expr.end - 1)
-        if end_tok in (home.start - 2, home.start - 1):
-            return tok, expr
+    for f in found:
+        if f.end_tok in (home.start - 2, home.start - 1):
+            return f
     return None
 
 
-def _same_clause(doc: Doc, d: Draft, tok: int) -> bool:
-    """A date belongs to a contact in its own clause, or in the main clause when both are there."""
-    segs = segments(doc, d.sent)
-    home = next((s for s in segs if s.start <= d.trigger < s.end), None)
-    there = next((s for s in segs if s.start <= tok < s.end), None)
-    if home is None or there is None or home is there:
+def _clause_words(texts: list[str], lowers: list[str], trigger: int, sent) -> set[str]:
+    """The lowercased words of the trigger's clause (as ``clauses.clause_bounds`` cuts it)."""
+    sent_start, sent_end = sent.start, sent.end
+    lo = trigger
+    while lo > sent_start and texts[lo - 1] not in (";", ":"):
+        lo -= 1
+    hi = trigger + 1
+    while hi < sent_end and texts[hi] not in (",", ";", ":"):
+        hi += 1
+    return set(lowers[lo:hi])
+
+
+def _present_perfect(words: set[str]) -> bool:
+    """ "hat ... telefoniert", "ist ... gelandet", "ist das Gespräch beendet": just happened."""
+    return bool(words & _PRESENT_AUXILIARIES) and not words & _PAST_AUXILIARIES
+
+
+def _present_tense(texts: list[str], lowers: list[str], d: Draft, words: set[str]) -> bool:
+    """ "Baerbock reist am Montag nach Kiew": the German present announces what is ahead."""
+    if words & _PRESENT_CUES and not words & _TENSE_AUXILIARIES:
         return True
-    return not home.is_subordinate and not there.is_subordinate
+    low = lowers[d.trigger]
+    # Present 3rd person ends in -t ("reist", "trifft", "empfängt"); strong past forms
+    # ("traf", "empfing") and weak ones ("reiste") do not pass. (Token.is_lower is
+    # str.islower of the token text.)
+    if d.rule.is_noun or not texts[d.trigger].islower() or not low.endswith("t") or low.endswith("te"):
+        return False
+    if low.startswith("ge"):
+        return False  # a participle: "hat getroffen", "ist gereist"
+    return words.isdisjoint(_AUXILIARIES)
 
 
-def _token_at(doc: Doc, char: int) -> int:
-    """Index of the token covering a character offset (bisect over token starts)."""
-    starts = doc.user_data.get("token_starts")
-    if starts is None:
-        starts = doc.user_data["token_starts"] = doc.to_array([IDX]).tolist()
-    return max(bisect_right(starts, char) - 1, 0)
-
-
-def _date_distance(doc: Doc, tok: int, trigger: int) -> int:
+def _distance(texts: list[str], tok: int, trigger: int) -> int:
+    """Tokens between a date and the trigger; a ";" or ":" between them counts as ten more."""
     dist = abs(tok - trigger)
-    lo, hi = sorted((tok, trigger))
-    if any(text(doc, k) in (";", ":") for k in range(lo, hi)):
-        dist += 10
+    lo, hi = (tok, trigger) if tok < trigger else (trigger, tok)
+    for k in range(lo, hi):
+        if texts[k] in (";", ":"):
+            return dist + 10
     return dist
+
+
+def _close_fast(doc: Doc, table, sentence_starts: list[int], earlier: Draft, later: Draft) -> bool:
+    """Same paragraph and at most two sentences apart (``_close``), from character offsets
+    and sentence starts instead of new spans."""
+    a, b = earlier.sent.start, later.sent.start
+    if b < a:
+        return _close(doc, earlier, later)
+    if b > a:
+        # Up to the end of the token before the later sentence (without its space).
+        between = table.text[earlier.sent.start_char : later.sent.start_char - table.spaces[b - 1]]
+        if "\n\n" in between or "\n \n" in between:
+            return False
+    # The sentences of doc[a:later.sent.end]: those starting inside it (a starts one).
+    return bisect_left(sentence_starts, later.sent.end) - bisect_left(sentence_starts, a) <= 3
+
+
+def _close(doc: Doc, earlier: Draft, later: Draft) -> bool:
+    """Same paragraph and at most two sentences apart: the plain form, for a contact that
+    comes before the last dated one."""
+    between = span_text(doc, earlier.sent.start, later.sent.start)
+    if "\n\n" in between or "\n \n" in between:
+        return False
+    return len(list(doc[earlier.sent.start : later.sent.end].sents)) <= 3

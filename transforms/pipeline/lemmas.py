@@ -8,10 +8,12 @@ is a registered function so a config can swap or extend it.
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import LEMMA, ORTH
+from spacy.attrs import LEMMA
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
+
+from transforms.pipeline.tokens import token_table
 
 _OVERRIDES = {
     "getroffen": "treffen",
@@ -77,7 +79,7 @@ class LookupLemmatizer:
 
         self.table = load_lookups("de", ["lemma_lookup"]).get_table("lemma_lookup")
         self.overrides = {k.lower(): v for k, v in overrides.items()}
-        self._cache: dict[int, int] = {}
+        self._cache = _LemmaCache(self.lemma_of)
 
     def lemma_of(self, text: str) -> str:
         override = self.overrides.get(text.lower())
@@ -88,14 +90,24 @@ class LookupLemmatizer:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        strings = doc.vocab.strings
         cache = self._cache
-        orths = doc.to_array([ORTH]).tolist()
-        lemmas = numpy.empty((len(orths), 1), dtype="uint64")
-        for i, orth in enumerate(orths):
-            lemma = cache.get(orth)
-            if lemma is None:
-                lemma = cache[orth] = strings.add(self.lemma_of(strings[orth]))
-            lemmas[i, 0] = lemma
-        doc.from_array([LEMMA], lemmas)
+        cache.strings = doc.vocab.strings
+        texts = token_table(doc).texts
+        # One C-level map over the forms; only forms never seen before reach Python.
+        lemmas = numpy.fromiter(map(cache.__getitem__, texts), dtype="uint64", count=len(texts))
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc
+
+
+class _LemmaCache(dict):
+    """Lemma hash by form, computed on first sight of a form. Keyed by the token table's form
+    strings, which are shared objects, so probes match by identity."""
+
+    def __init__(self, lemma_of):
+        super().__init__()
+        self.lemma_of = lemma_of
+        self.strings = None  # the StringStore of the document being lemmatized
+
+    def __missing__(self, text: str) -> int:
+        value = self[text] = self.strings.add(self.lemma_of(text))
+        return value

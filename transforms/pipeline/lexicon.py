@@ -88,6 +88,8 @@ class Lexicon:
         self._tokenize = tokenizer
         self.phrases: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
         self.max_len_by_first: dict[str, int] = {}
+        # The lengths of the phrases each first word starts, longest first: lookup tries only these.
+        self.lengths_by_first: dict[str, tuple[int, ...]] = {}
         # single-token parts for compound analysis
         self.role_heads: dict[str, Entry] = {}
         self.prefixes: dict[str, Entry] = {}
@@ -111,6 +113,9 @@ class Lexicon:
         first = toks[0]
         if self.max_len_by_first.get(first, 0) < len(toks):
             self.max_len_by_first[first] = len(toks)
+        lengths = self.lengths_by_first.get(first, ())
+        if len(toks) not in lengths:
+            self.lengths_by_first[first] = tuple(sorted((*lengths, len(toks)), reverse=True))
 
     def _build(self) -> None:
         kb = self.kb

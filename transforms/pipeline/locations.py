@@ -1,4 +1,9 @@
-"""Locations: where a contact took place, or where a visit went."""
+"""Locations: where a contact took place, or where a visit went.
+
+Speed: token texts come from the ``TokenTable`` lists, and what does not depend on the
+contact (the place hits of a sentence, the words before them) is worked out once per
+sentence rather than once per contact.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,9 @@ from spacy.tokens import Doc
 from transforms.pipeline.clauses import (
     Draft,
 )
+from transforms.pipeline.dates import doc_extension
 from transforms.pipeline.lexicon import german_word_list
-from transforms.pipeline.tokens import (
-    lower,
-    text,
-)
+from transforms.pipeline.tokens import token_table
 
 # "aus Polen" names an origin, not where a contact took place.
 _PLACE_PREPS = frozenset({"in", "nach", "im", "ins", "am", "auf"})
@@ -27,35 +30,54 @@ class ContactLocations:
     """Place of the contact ("in Genf", "am Rande ... in Brüssel", "im Kanzleramt")."""
 
     def __call__(self, doc: Doc) -> Doc:
-        places = doc._.place_hits or []
-        for d in doc._.contacts or []:
+        drafts = doc_extension(doc, "contacts") or []
+        if not drafts:
+            return doc
+        places = doc_extension(doc, "place_hits") or []
+        table = token_table(doc)
+        texts, lowers = table.texts, table.lowers
+        # The place hits of each contact sentence, in hit order, with what every contact of
+        # the sentence reads about them: (hit, entry, word before, licensed without the
+        # contact: after a place preposition, or a place adjective "Genfer").
+        by_sentence: dict[int, list[tuple]] = {}
+        known: set[int] | None = None  # tokens of actor mentions, read when first needed
+        for d in drafts:
             sent = d.sent
+            sent_start = sent.start
+            in_sentence = by_sentence.get(sent_start)
+            if in_sentence is None:
+                in_sentence = by_sentence[sent_start] = _sentence_places(texts, lowers, places, sent)
             cands = []
-            for hit in places:
-                if not (sent.start <= hit.start < sent.end):
-                    continue
-                prev = lower(doc, hit.start - 1) if hit.start > sent.start else ""
-                prev2 = lower(doc, hit.start - 2) if hit.start - 1 > sent.start else ""
-                entry = hit.first("PLACE")
-                adjective = text(doc, hit.start).endswith("er") and entry.place != text(doc, hit.start)
-                after_list = prev in ("und", ",") and any(c[0].end == hit.start - 1 for c in cands)
+            if in_sentence:
+                trigger = d.trigger
                 # "hatte Selenskyj Rom besucht": the visited place is the verb's object.
-                visited = (
-                    d.rule.contact_type == "visit"
-                    and 0 < abs(hit.start - d.trigger) <= 3
-                    and (lower(doc, d.trigger).startswith("besuch"))
-                )
-                if prev in _PLACE_PREPS or prev2 in _PLACE_PREPS or adjective or after_list or visited:
-                    cands.append((hit, entry, prev))
+                visit_verb = d.rule.contact_type == "visit" and lowers[trigger].startswith("besuch")
+                for hit, entry, prev, licensed in in_sentence:
+                    if (
+                        licensed
+                        or (prev in ("und", ",") and any(c[0].end == hit.start - 1 for c in cands))
+                        or (visit_verb and 0 < abs(hit.start - trigger) <= 3)
+                    ):
+                        cands.append((hit, entry, prev))
             if not cands and d.contact_type == "visit":
-                unknown = _unknown_destination(doc, d)
+                if known is None:
+                    mentions = doc_extension(doc, "actor_mentions") or []
+                    known = {i for m in mentions for i in range(m.start, m.end)}
+                unknown = _unknown_destination(texts, lowers, known, d)
                 if unknown:
                     d.destinations = [unknown]
                     d.location = unknown
                 continue
             if not cands:
                 continue
-            if d.contact_type == "visit":
+            if len(cands) == 1:
+                # One place: it is the location, and a visit's only destination (what the
+                # general case below gives for a single candidate).
+                place = cands[0][1].place
+                if d.contact_type == "visit":
+                    d.destinations = [place]
+                d.location = place
+            elif d.contact_type == "visit":
                 dests = [
                     e.place
                     for h, e, prev in cands
@@ -65,7 +87,7 @@ class ContactLocations:
                     ((abs(h.start - d.trigger), e.place) for h, e, _ in cands),
                     key=lambda x: x[0],
                 )
-                d.destinations = list(dict.fromkeys(_group_destinations(doc, d, cands) or dests[:1]))
+                d.destinations = list(dict.fromkeys(_group_destinations(lowers, d, cands) or dests[:1]))
                 d.location = d.destinations[0] if d.destinations else (near[0][1] if near else None)
             else:
                 hit, entry, _ = min(cands, key=lambda c: _distance_tokens(c[0].start, d.trigger))
@@ -73,15 +95,30 @@ class ContactLocations:
         return doc
 
 
-def _unknown_destination(doc: Doc, d: Draft) -> str | None:
+def _sentence_places(texts: list[str], lowers: list[str], places, sent) -> list[tuple]:
+    start, end = sent.start, sent.end
+    out = []
+    for hit in places:
+        i = hit.start
+        if not (start <= i < end):
+            continue
+        prev = lowers[i - 1] if i > start else ""
+        prev2 = lowers[i - 2] if i - 1 > start else ""
+        entry = hit.first("PLACE")
+        word = texts[i]
+        adjective = word.endswith("er") and entry.place != word
+        out.append((hit, entry, prev, prev in _PLACE_PREPS or prev2 in _PLACE_PREPS or adjective))
+    return out
+
+
+def _unknown_destination(texts: list[str], lowers: list[str], known: set[int], d: Draft) -> str | None:
     """ "reiste weiter nach Aachen": a capitalized name after "nach" that is no German word,
     no known actor and not in the gazetteer is taken as the destination as written."""
     is_common_word = german_word_list()
-    known = {i for m in doc._.actor_mentions or [] for i in range(m.start, m.end)}
     for i in range(d.sent.start, d.sent.end - 1):
-        if lower(doc, i) != "nach":
+        if lowers[i] != "nach":
             continue
-        word = text(doc, i + 1)
+        word = texts[i + 1]
         if (
             word[:1].isupper()
             and word.replace("-", "").isalpha()
@@ -97,7 +134,10 @@ def _distance_tokens(a: int, b: int) -> int:
     return abs(a - b) + (3 if a < b else 0)
 
 
-def _group_destinations(doc: Doc, d: Draft, cands) -> list[str]:
+_JOINERS = frozenset({"und", ",", "sowie", "nach", "in"})
+
+
+def _group_destinations(lowers: list[str], d: Draft, cands) -> list[str]:
     """ "nach Kiew und Moskau": every destination listed together with the one nearest the trigger."""
     if not cands:
         return []
@@ -107,8 +147,8 @@ def _group_destinations(doc: Doc, d: Draft, cands) -> list[str]:
     lo = hi = idx
 
     def joined(a, b) -> bool:
-        between = doc[a[0].end : b[0].start]
-        return len(between) <= 2 and all(t.lower_ in ("und", ",", "sowie", "nach", "in") for t in between)
+        between = lowers[a[0].end : b[0].start]
+        return len(between) <= 2 and all(w in _JOINERS for w in between)
 
     while lo > 0 and joined(ordered[lo - 1], ordered[lo]):
         lo -= 1

@@ -2,31 +2,35 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from operator import attrgetter
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from transforms.pipeline.actors import ActorMention
 from transforms.pipeline.clauses import (
-    CLAUSE_BREAKS,
     DETERMINERS,
     NON_PARTICIPANT_PREPOSITIONS,
     POSSESSIVE_GENDER,
     PREPOSITIONS,
     RELATIVES,
-    SEGMENT_BREAKS,
     SOURCE_WORDS,
     SPEECH_VERBS,
     Draft,
-    governing_preposition,
+    Segment,
+    SentenceBreaks,
+    doc_extension,
+    first_from,
+    governing_word,
+    last_before,
+    mentions_by_sentence,
     segments,
+    sentence_breaks,
+    set_doc_extension,
     trigger_tokens,
 )
-from transforms.pipeline.tokens import (
-    is_lower_word,
-    lower,
-    text,
-    token_table,
-)
+from transforms.pipeline.tokens import token_table
 
 
 @Language.factory("contact_participants")
@@ -43,78 +47,91 @@ class ContactParticipants:
     """
 
     def __call__(self, doc: Doc) -> Doc:
-        drafts: list[Draft] = doc._.contacts or []
-        mentions: list[ActorMention] = doc._.actor_mentions or []
-        by_sentence: dict[int, list[ActorMention]] = {}
-        for m in mentions:
-            by_sentence.setdefault(m.sentence_start, []).append(m)
+        drafts: list[Draft] = doc_extension(doc, "contacts") or []
+        if not drafts:
+            set_doc_extension(doc, "contacts", [])
+            return doc
+        table = token_table(doc)
+        lowers, texts = table.lowers, table.texts
+        # The trigger tokens of all drafts, before the ones without a partner are dropped.
+        triggers = trigger_tokens(doc)
+        by_sentence = mentions_by_sentence(doc)
         drafts_by_sentence: dict[int, list[Draft]] = {}
         for d in drafts:
             drafts_by_sentence.setdefault(d.sent.start, []).append(d)
         kept: list[Draft] = []
         for sent_start, sent_drafts in drafts_by_sentence.items():
             sent = sent_drafts[0].sent
-            segs = segments(doc, sent)
-            seg_of = {}
-            for k, seg in enumerate(segs):
-                for i in range(seg.start, seg.end):
-                    seg_of[i] = k
-            eligible = [m for m in by_sentence.get(sent_start, []) if self._eligible(doc, m, sent)]
-            sent_drafts = [d for d in sent_drafts if not d.rule.needs_partner or _has_partner(doc, d, sent)]
+            sent_end = sent.end
+            sent_drafts = [
+                d
+                for d in sent_drafts
+                if not d.rule.needs_partner or _has_partner(lowers, d, sent_start, sent_end)
+            ]
             if not sent_drafts:
                 continue
-            main_subject = next(
-                (
-                    m
-                    for m in eligible
-                    if not segs[seg_of.get(m.start, 0)].is_subordinate and _is_subject(doc, m, eligible)
-                ),
-                None,
-            )
+            found = sentence_breaks(doc, sent_start, sent_end)
+            segs = segments(doc, sent)
+            eligible = [
+                m
+                for m in by_sentence.get(sent_start, ())
+                if _eligible(lowers, texts, triggers, found, m, sent_start, sent_end)
+            ]
+            # The segment of every trigger and mention start (0 for a token between segments).
+            positions = [d.trigger for d in sent_drafts] + [m.start for m in eligible]
+            if len(segs) == 1:
+                seg_of = dict.fromkeys(positions, 0)
+            else:
+                seg_starts = [seg.start for seg in segs]
+                seg_of = {i: _segment_index(segs, seg_starts, i) for i in positions}
+            subjects: dict[int, bool] = {}  # _is_subject by id of the mention, for this sentence
+
+            main_subject = None
             for m in eligible:
-                mseg = seg_of.get(m.start, 0)
-                same = [d for d in sent_drafts if seg_of.get(d.trigger, 0) == mseg and d.host is None]
-                if same:
-                    pool = same
-                elif segs[mseg].is_subordinate:
-                    continue  # background inside a clause with no contact of its own
-                else:
-                    pool = [
-                        d
-                        for d in sent_drafts
-                        if not segs[seg_of.get(d.trigger, 0)].is_subordinate and d.host is None
-                    ]
-                    if not pool:
-                        continue
-                # Visits take their traveller on their own (see _traveller): other contacts of
-                # the sentence have first claim on the actors ("traf Biden bei seinem Besuch").
-                pool = [d for d in pool if d.contact_type != "visit"] or pool
-                owner = min(pool, key=lambda d: _distance(doc, m, d))
-                owner.mentions.append(m)
+                if not segs[seg_of[m.start]].is_subordinate and _subject_memo(
+                    subjects, lowers, texts, m, eligible
+                ):
+                    main_subject = m
+                    break
+            if len(sent_drafts) == 1:
+                # The common case, one contact word: the rules below reduce to "a mention of
+                # its segment, or of any main clause when it stands in one".
+                d = sent_drafts[0]
+                if d.host is None:
+                    dseg_index = seg_of[d.trigger]
+                    in_main = not segs[dseg_index].is_subordinate
+                    for m in eligible:
+                        mseg = seg_of[m.start]
+                        if mseg == dseg_index or (in_main and not segs[mseg].is_subordinate):
+                            d.mentions.append(m)
+            else:
+                _assign(segs, seg_of, found.clause, sent_drafts, eligible)
             for d in sent_drafts:
-                dseg = segs[seg_of.get(d.trigger, 0)]
+                dseg = segs[seg_of[d.trigger]]
                 if dseg.is_subordinate:
                     subject = next(
                         (
                             m
                             for m in eligible
-                            if dseg.start <= m.start < dseg.end and _is_subject(doc, m, eligible)
+                            if dseg.start <= m.start < dseg.end
+                            and _subject_memo(subjects, lowers, texts, m, eligible)
                         ),
                         None,
                     )
-                    if lower(doc, dseg.start) in RELATIVES or lower(doc, dseg.start) == "wo":
+                    opener = lowers[dseg.start]
+                    if opener in RELATIVES or opener == "wo":
                         # "Selenskyj, der ... empfangen wurde", "nach Kairo, wo er ...": the noun
                         # before the clause (or the main subject for "wo") takes part.
                         head = next(
                             (m for m in reversed(eligible) if m.end in (dseg.start - 1, dseg.start)), None
                         )
-                        if lower(doc, dseg.start) == "wo":
+                        if opener == "wo":
                             head = subject or main_subject
                         if head is not None and head.kind in ("person", "office", "counterpart", "pronoun"):
                             subject = head
                 else:
                     subject = main_subject
-                possessor = _possessor(doc, d)
+                possessor = _possessor(lowers, texts, d, sent_start) if d.rule.is_noun else None
                 if possessor is not None and subject is not None and possessor.start < subject.start:
                     possessor = subject
                 if d.contact_type == "visit":
@@ -126,14 +143,14 @@ class ContactParticipants:
                 if d.host is not None:
                     d.mentions = [d.host]
                 if possessor is not None:
-                    if possessor not in d.mentions:
+                    if not _holds(d.mentions, possessor):
                         d.mentions.insert(0, possessor)
-                elif subject is not None and subject not in d.mentions:
+                elif subject is not None and not _holds(d.mentions, subject):
                     d.mentions.insert(0, subject)
                 elif (
                     subject is None
                     and len(d.mentions) == 1
-                    and governing_preposition(doc, d.mentions[0], sent) in ("mit", "zwischen")
+                    and governing_word(lowers, texts, d.mentions[0].start, sent_start) in ("mit", "zwischen")
                 ):
                     # "Am Mittwoch folgt das Treffen mit Putin": the one who meets is the
                     # subject of the story so far.
@@ -142,96 +159,48 @@ class ContactParticipants:
                         ActorMention(
                             d.trigger,
                             d.trigger + 1,
-                            text(doc, d.trigger),
+                            texts[d.trigger],
                             "pronoun",
-                            sentence_start=sent.start,
+                            sentence_start=sent_start,
                             attributes={"gender": None, "zero": True},
                         ),
                     )
-                d.partner_groups = _distributive_partners(doc, d, subject)
-                if any(m.kind == "side" for m in d.mentions):
-                    # "Unterhändler der USA und Russlands, angeführt von Sherman und Rjabkow":
-                    # the named leads stand for their delegations.
-                    d.mentions.extend(
-                        m for m in _delegation_leads(doc, sent, eligible) if m not in d.mentions
-                    )
+                d.partner_groups = _distributive_partners(lowers, texts, d, subject, sent_start)
+                for m in d.mentions:
+                    if m.kind == "side":
+                        # "Unterhändler der USA und Russlands, angeführt von Sherman und Rjabkow":
+                        # the named leads stand for their delegations.
+                        d.mentions.extend(
+                            m for m in _delegation_leads(doc, sent, eligible) if m not in d.mentions
+                        )
+                        break
             kept.extend(sent_drafts)
-        kept.sort(key=lambda d: d.trigger)
-        doc._.contacts = kept
+        kept.sort(key=_trigger_of)
+        set_doc_extension(doc, "contacts", kept)
         return doc
 
     @staticmethod
     def _eligible(doc: Doc, m: ActorMention, sent: Span) -> bool:
-        if m.kind == "speaker" or m.attributes.get("appositive"):
-            return False
-        if m.attributes.get("genitive") and not _before_visit_noun(doc, m):
-            return False
-        # Attribution: "teilte das Auswärtige Amt mit", "laut Kreml", "sagte Regierungssprecher X".
-        i = m.start - 1
-        steps = 0
-        while i >= sent.start and steps < 3:
-            low = lower(doc, i)
-            if low in SPEECH_VERBS or low in SOURCE_WORDS:
-                return False
-            if low in DETERMINERS or is_lower_word(doc, i):
-                i -= 1
-                steps += 1
-                continue
-            break
-        if m.end < sent.end and lower(doc, m.end) in ("zufolge", "mitteilte", "mitteilten"):
-            return False
-        if (
-            m.end + 1 < sent.end
-            and lower(doc, m.end) in SPEECH_VERBS
-            and text(doc, m.end + 1) == ","
-            and m.kind in ("person", "office", "side", "country")
-        ):
-            return False  # "Uschakow sagte, für ein Gipfeltreffen ...": the speaker, not a party
-        if governing_preposition(doc, m, sent) in NON_PARTICIPANT_PREPOSITIONS:
-            return False  # "Vor Baerbock hatten ...", "Sanktionen gegen Russland", "über die Ukraine"
-        # "Wie das russische Außenministerium mitteilte, ...": the clause names a source.
-        k = m.start - 1
-        while k >= sent.start and text(doc, k) not in SEGMENT_BREAKS:
-            k -= 1
-        clause_start = k + 1
-        if lower(doc, clause_start) == "wie":
-            j = m.end
-            while j < sent.end and text(doc, j) not in SEGMENT_BREAKS:
-                if lower(doc, j) in SPEECH_VERBS:
-                    return False
-                j += 1
-        if m.kind == "country":
-            # A bare country is an actor only as a side: "mit Russland", "zwischen Russland und der Nato".
-            k = m.start - 1
-            while k > sent.start and lower(doc, k) in DETERMINERS:
-                k -= 1  # "zwischen Russland und der Ukraine"
-            prev = lower(doc, k) if k >= sent.start else ""
-            prev2 = lower(doc, k - 1) if k - 1 >= sent.start else ""
-            if prev in ("zwischen", "mit") or prev2 in ("zwischen", "mit"):
-                # "im Konflikt mit Russland": "mit" belongs to the noun before it, not to a contact.
-                k = m.start - 1 if prev in ("zwischen", "mit") else m.start - 2
-                noun = doc[k - 1] if k - 1 >= sent.start else None
-                return not (
-                    noun is not None
-                    and noun.text[:1].isupper()
-                    and noun.is_alpha
-                    and noun.i not in trigger_tokens(doc)
-                )
-            return prev in ("und", "sowie") and _list_has_side(doc, m, sent)
-        return True
+        table = token_table(doc)
+        found = sentence_breaks(doc, sent.start, sent.end)
+        return _eligible(table.lowers, table.texts, trigger_tokens(doc), found, m, sent.start, sent.end)
 
     @staticmethod
     def _traveller(
         doc: Doc, d: Draft, eligible: list[ActorMention], subject, possessor
     ) -> list[ActorMention]:
+        table = token_table(doc)
+        lowers, texts = table.lowers, table.texts
         # "Besuch von X", "Xs Besuch", "sein Besuch": the traveller is named next to the noun.
         if d.rule.is_noun:
+            trigger = d.trigger
+            after_von = trigger + 1 < len(lowers) and lowers[trigger + 1] in ("von", "des")
             for m in eligible:
-                if m.start in (d.trigger + 1, d.trigger + 2) and lower(doc, d.trigger + 1) in ("von", "des"):
+                if after_von and m.start in (trigger + 1, trigger + 2):
                     return [m]
-                if m.end == d.trigger or (m.end == d.trigger - 1 and m.attributes.get("genitive")):
+                if m.end == trigger or (m.end == trigger - 1 and m.attributes.get("genitive")):
                     return [m]
-                if m.start == d.trigger + 1 and m.attributes.get("genitive"):
+                if m.start == trigger + 1 and m.attributes.get("genitive"):
                     return [m]  # "die Ankunft Rubios"
             if possessor is not None:
                 return [possessor]
@@ -244,16 +213,125 @@ class ContactParticipants:
         for m in eligible:
             if m.start <= group[-1].start:
                 continue
-            between = doc[group[-1].end : m.start]
-            if all(t.lower_ in _TRAVELLER_GLUE or (t.is_lower and t.is_alpha) for t in between) and any(
-                t.lower_ in (",", "und", "sowie") for t in between
-            ):
-                if any(t.lower_ in PREPOSITIONS for t in between):
+            lo, hi = group[-1].end, m.start
+            between = lowers[lo:hi]
+            if all(
+                low in _TRAVELLER_GLUE or (word.islower() and word.isalpha())
+                for low, word in zip(between, texts[lo:hi], strict=True)
+            ) and not _LIST_WORDS.isdisjoint(between):
+                if not PREPOSITIONS.isdisjoint(between):
                     break
                 group.append(m)
             else:
                 break
         return [m for m in group if m.kind in ("person", "office", "counterpart", "side", "pronoun")]
+
+
+_LIST_WORDS = frozenset({",", "und", "sowie"})
+_trigger_of = attrgetter("trigger")
+_start_of = attrgetter("start")
+
+
+def _assign(
+    segs: list[Segment],
+    seg_of: dict[int, int],
+    clause_breaks: list[int],
+    sent_drafts: list[Draft],
+    eligible: list[ActorMention],
+) -> None:
+    """Each mention goes to the nearest contact word of its own segment."""
+    for m in eligible:
+        mseg = seg_of[m.start]
+        same = [d for d in sent_drafts if seg_of[d.trigger] == mseg and d.host is None]
+        if same:
+            pool = same
+        elif segs[mseg].is_subordinate:
+            continue  # background inside a clause with no contact of its own
+        else:
+            pool = [d for d in sent_drafts if not segs[seg_of[d.trigger]].is_subordinate and d.host is None]
+            if not pool:
+                continue
+        # Visits take their traveller on their own (see _traveller): other contacts of
+        # the sentence have first claim on the actors ("traf Biden bei seinem Besuch").
+        pool = [d for d in pool if d.contact_type != "visit"] or pool
+        owner = min(pool, key=lambda d: _distance(clause_breaks, m, d.trigger))  # noqa: B023
+        owner.mentions.append(m)
+
+
+def _holds(mentions: list[ActorMention], m: ActorMention) -> bool:
+    """``m in mentions``, which compares dataclasses field by field: only a mention at the same
+    start can be equal, so the others are passed over without building their field tuples."""
+    start = m.start
+    return any(o is m or (o.start == start and o == m) for o in mentions)
+
+
+def _segment_index(segs: list[Segment], starts: list[int], i: int) -> int:
+    """Index of the segment holding token ``i``; 0 for a break between segments."""
+    k = bisect_right(starts, i) - 1
+    return k if k >= 0 and i < segs[k].end else 0
+
+
+def _eligible(
+    lowers: list[str],
+    texts: list[str],
+    triggers: set[int],
+    found: SentenceBreaks,
+    m: ActorMention,
+    sent_start: int,
+    sent_end: int,
+) -> bool:
+    if m.kind == "speaker" or m.attributes.get("appositive"):
+        return False
+    if m.attributes.get("genitive") and not _before_visit_noun(lowers, triggers, m):
+        return False
+    # Attribution: "teilte das Auswärtige Amt mit", "laut Kreml", "sagte Regierungssprecher X".
+    i = m.start - 1
+    steps = 0
+    while i >= sent_start and steps < 3:
+        low = lowers[i]
+        if low in SPEECH_VERBS or low in SOURCE_WORDS:
+            return False
+        if low in DETERMINERS or (texts[i].isalpha() and texts[i].islower()):
+            i -= 1
+            steps += 1
+            continue
+        break
+    if m.end < sent_end:
+        following = lowers[m.end]
+        if following in ("zufolge", "mitteilte", "mitteilten"):
+            return False
+        if (
+            m.end + 1 < sent_end
+            and following in SPEECH_VERBS
+            and texts[m.end + 1] == ","
+            and m.kind in ("person", "office", "side", "country")
+        ):
+            return False  # "Uschakow sagte, für ein Gipfeltreffen ...": the speaker, not a party
+    if governing_word(lowers, texts, m.start, sent_start) in NON_PARTICIPANT_PREPOSITIONS:
+        return False  # "Vor Baerbock hatten ...", "Sanktionen gegen Russland", "über die Ukraine"
+    # "Wie das russische Außenministerium mitteilte, ...": the clause names a source.
+    previous_break = last_before(found.segment, sent_start, m.start)
+    clause_start = sent_start if previous_break is None else previous_break + 1
+    if lowers[clause_start] == "wie":
+        next_break = first_from(found.segment, m.end, sent_end)
+        if not SPEECH_VERBS.isdisjoint(lowers[m.end : sent_end if next_break is None else next_break]):
+            return False
+    if m.kind == "country":
+        # A bare country is an actor only as a side: "mit Russland", "zwischen Russland und der Nato".
+        k = m.start - 1
+        while k > sent_start and lowers[k] in DETERMINERS:
+            k -= 1  # "zwischen Russland und der Ukraine"
+        prev = lowers[k] if k >= sent_start else ""
+        prev2 = lowers[k - 1] if k - 1 >= sent_start else ""
+        if prev in ("zwischen", "mit") or prev2 in ("zwischen", "mit"):
+            # "im Konflikt mit Russland": "mit" belongs to the noun before it, not to a contact.
+            k = m.start - 1 if prev in ("zwischen", "mit") else m.start - 2
+            if k - 1 < sent_start:
+                return True
+            noun = texts[k - 1]
+            return not (noun[:1].isupper() and noun.isalpha() and k - 1 not in triggers)
+        return prev in ("und", "sowie") and _list_has_side(lowers, m, sent_start)
+    return True
 
 
 _TRAVELLER_GLUE = frozenset({",", "und", "sowie", "der", "die", "das", "des", "dem", "den"})
@@ -273,103 +351,124 @@ def _delegation_leads(doc: Doc, sent: Span, eligible: list[ActorMention]) -> lis
     return []
 
 
-def _before_visit_noun(doc: Doc, m: ActorMention) -> bool:
+def _before_visit_noun(lowers: list[str], triggers: set[int], m: ActorMention) -> bool:
     """ "Rubios Besuch", "die Ankunft Rubios", "ein Treffen Bidens mit ...": a genitive next
     to a contact noun names who takes part."""
-    after = m.end < len(doc) and lower(doc, m.end) in _VISIT_NOUNS
-    before = m.start > 0 and lower(doc, m.start - 1) in _VISIT_NOUNS
+    n = len(lowers)
+    after = m.end < n and lowers[m.end] in _VISIT_NOUNS
+    before = m.start > 0 and lowers[m.start - 1] in _VISIT_NOUNS
     # After another contact noun only when nothing the genitive could belong to follows:
     # "Treffen Bidens mit ...", not "während des Telefonats Trumps Verpflichtung".
-    follows = lower(doc, m.end) if m.end < len(doc) else "."
-    contact_noun = m.start > 0 and m.start - 1 in trigger_tokens(doc) and follows in ("mit", "und", ",", ".")
+    follows = lowers[m.end] if m.end < n else "."
+    contact_noun = m.start > 0 and m.start - 1 in triggers and follows in ("mit", "und", ",", ".")
     return after or before or contact_noun
 
 
-def _has_partner(doc: Doc, d: Draft, sent: Span) -> bool:
+_PARTNER_CUES = frozenset({"mit", "zwischen", "miteinander", "telefonisch"})
+
+
+def _has_partner(lowers: list[str], d: Draft, sent_start: int, sent_end: int) -> bool:
     """ "sprechen" is a contact only with a partner ("mit Macron", "zwischen X und Y")."""
-    lo = max(sent.start, d.trigger - 12)
-    words = {lower(doc, i) for i in range(lo, min(sent.end, d.trigger + 6))}
-    return bool(words & {"mit", "zwischen", "miteinander", "telefonisch"})
+    lo = max(sent_start, d.trigger - 12)
+    hi = min(sent_end, d.trigger + 6)
+    return hi > lo and not _PARTNER_CUES.isdisjoint(lowers[lo:hi])
 
 
-def _is_subject(doc: Doc, m: ActorMention, mentions: list[ActorMention] = ()) -> bool:
+_SUBJECT_GLUE = frozenset({"und", "sowie", ",", "der", "die", "dem", "den"})
+
+
+def _subject_memo(
+    memo: dict[int, bool], lowers: list[str], texts: list[str], m: ActorMention, mentions: list[ActorMention]
+) -> bool:
+    known = memo.get(id(m))
+    if known is None:
+        known = memo[id(m)] = _is_subject(lowers, texts, m, mentions)
+    return known
+
+
+def _is_subject(
+    lowers: list[str], texts: list[str], m: ActorMention, mentions: list[ActorMention] = ()
+) -> bool:
     """Not inside a prepositional or genitive phrase, nor coordinated with one
     ("mit Kanzler Scholz und Außenministerin Baerbock": both depend on "mit")."""
-    if _after_preposition(doc, m) or m.attributes.get("genitive"):
+    if _after_preposition(lowers, texts, m.start) or m.attributes.get("genitive"):
         return False
-    before = [o for o in mentions if o.end <= m.start]
-    if before:
-        previous = before[-1]
-        between = {lower(doc, i) for i in range(previous.end, m.start)}
-        if (
-            between
-            and between <= {"und", "sowie", ",", "der", "die", "dem", "den"}
-            and between & {"und", "sowie"}
-        ):
-            return _is_subject(doc, previous, mentions)
+    previous = None
+    for o in mentions:
+        if o.end <= m.start:
+            previous = o
+    if previous is not None:
+        between = set(lowers[previous.end : m.start])
+        if between and between <= _SUBJECT_GLUE and ("und" in between or "sowie" in between):
+            return _is_subject(lowers, texts, previous, mentions)
     return True
 
 
-def _possessor(doc: Doc, d: Draft) -> ActorMention | None:
+def _possessor(lowers: list[str], texts: list[str], d: Draft, sent_start: int) -> ActorMention | None:
     """ "seiner Gespräche", "ihr Telefonat": a possessive before a contact noun names a participant."""
     if not d.rule.is_noun:
         return None
     for back in (1, 2):
         i = d.trigger - back
-        if i < d.sent.start:
+        if i < sent_start:
             return None
-        low = lower(doc, i)
+        low = lowers[i]
         if low in POSSESSIVE_GENDER:
             return ActorMention(
                 i,
                 i + 1,
-                text(doc, i),
+                texts[i],
                 "pronoun",
-                sentence_start=d.sent.start,
+                sentence_start=sent_start,
                 attributes={"gender": POSSESSIVE_GENDER[low]},
             )
-        if not (is_lower_word(doc, i)):
+        word = texts[i]
+        if not (word.isalpha() and word.islower()):
             return None
     return None
 
 
-def _distributive_partners(doc: Doc, d: Draft, subject: ActorMention | None) -> list[list[ActorMention]]:
+def _distributive_partners(
+    lowers: list[str], texts: list[str], d: Draft, subject: ActorMention | None, sent_start: int
+) -> list[list[ActorMention]]:
     """ "sowohl mit Merz als auch mit Scholz", "Gespräche mit A und B": one contact per partner."""
     # The subject can follow the verb ("traf Scholz am Freitag Xi und Li"): never a partner.
-    ordered = sorted((m for m in d.mentions if m is not subject), key=lambda m: m.start)
+    ordered = [m for m in d.mentions if m is not subject]
+    if len(ordered) < 2:
+        return []  # fewer than two partners: nothing to distribute
+    ordered.sort(key=_start_of)
     partners: list[ActorMention] = []
     for m in ordered:
-        gov = governing_preposition(doc, m, d.sent)
+        gov = governing_word(lowers, texts, m.start, sent_start)
         # German objects may stand before a final participle ("Meloni ... getroffen").
         direct_object = not d.rule.is_noun and gov is None
         if (gov == "mit" or direct_object) and not partners:
             partners.append(m)
         elif partners:
-            between = {t.lower_ for t in doc[partners[-1].end : m.start]}
-            if between and between <= _PARTNER_GLUE and between & {"und", "sowie", ",", "mit"}:
+            between = set(lowers[partners[-1].end : m.start])
+            if between and between <= _PARTNER_GLUE and not _PARTNER_JOINS.isdisjoint(between):
                 partners.append(m)
     if len(partners) < 2:
         return []
-    span_words = {t.lower_ for t in doc[partners[0].start : partners[-1].end]}
-    trigger = lower(doc, d.trigger)
+    span_words = set(lowers[partners[0].start : partners[-1].end])
+    trigger = lowers[d.trigger]
     plural_noun = trigger.endswith(("gespräche", "gesprächen", "telefonate", "telefonaten"))
-    sequential = span_words & {"anschließend", "danach", "dann", "später", "zunächst"}
+    sequential = not _SEQUENCE_WORDS.isdisjoint(span_words)
     if _same_country(partners) and d.contact_type in ("meeting", "phone_call"):
         # "traf Xi Jinping und Li Keqiang", "mit Scholz und Baerbock": a visitor meets the
         # officials of one government one by one.
         return [[p] for p in partners]
-    if (
-        "sowohl" in {t.lower_ for t in doc[d.sent.start : partners[0].start]}
-        or "mit" in span_words
-        or plural_noun
-    ):
+    if "sowohl" in lowers[sent_start : partners[0].start] or "mit" in span_words or plural_noun:
         return [[p] for p in partners]
     if sequential:
         return [[p] for p in partners]
     if (
         trigger in _MEET_VERBS
         and len(partners) == 2
-        and all(p.kind == "person" and governing_preposition(doc, p, d.sent) is None for p in partners)
+        and all(
+            p.kind == "person" and governing_word(lowers, texts, p.start, sent_start) is None
+            for p in partners
+        )
     ):
         # "hatte Meloni sowie Papst Franziskus getroffen": one visitor, two meetings.
         return [[p] for p in partners]
@@ -377,6 +476,8 @@ def _distributive_partners(doc: Doc, d: Draft, subject: ActorMention | None) -> 
 
 
 _MEET_VERBS = frozenset("""traf trafen trifft getroffen treffen""".split())
+_PARTNER_JOINS = frozenset({"und", "sowie", ",", "mit"})
+_SEQUENCE_WORDS = frozenset({"anschließend", "danach", "dann", "später", "zunächst"})
 
 
 def _same_country(partners: list[ActorMention]) -> bool:
@@ -394,26 +495,26 @@ _PARTNER_GLUE = frozenset(
 )
 
 
-def _list_has_side(doc: Doc, m: ActorMention, sent: Span) -> bool:
+def _list_has_side(lowers: list[str], m: ActorMention, sent_start: int) -> bool:
     i = m.start - 1
-    while i > sent.start and lower(doc, i) in ("und", "sowie", ",", "der", "die", "den", "dem"):
+    while i > sent_start and lowers[i] in ("und", "sowie", ",", "der", "die", "den", "dem"):
         i -= 1
     j = i
-    while j > sent.start and j > i - 4:
-        if lower(doc, j) in ("zwischen", "mit"):
+    while j > sent_start and j > i - 4:
+        if lowers[j] in ("zwischen", "mit"):
             return True
         j -= 1
     return False
 
 
-def _after_preposition(doc: Doc, m: ActorMention) -> bool:
-    i = m.start - 1
+def _after_preposition(lowers: list[str], texts: list[str], start: int) -> bool:
+    i = start - 1
     steps = 0
     while i >= 0 and steps < 4:
-        low = lower(doc, i)
+        low = lowers[i]
         if low in PREPOSITIONS:
             return True
-        if low in DETERMINERS or (is_lower_word(doc, i)):
+        if low in DETERMINERS or (texts[i].isalpha() and texts[i].islower()):
             i -= 1
             steps += 1
             continue
@@ -421,11 +522,14 @@ def _after_preposition(doc: Doc, m: ActorMention) -> bool:
     return False
 
 
-def _distance(doc: Doc, m: ActorMention, d: Draft) -> int:
-    dist = m.start - d.trigger if m.start > d.trigger else d.trigger - m.end + 1
+def _distance(clause_breaks: list[int], m: ActorMention, trigger: int) -> int:
     # A mention introduced by "mit" belongs to the contact word right before it.
-    if m.start > d.trigger and any(text(doc, k) in CLAUSE_BREAKS for k in range(d.trigger, m.start)):
-        dist += 6
-    if m.start < d.trigger and any(text(doc, k) in CLAUSE_BREAKS for k in range(m.end, d.trigger)):
+    if m.start > trigger:
+        dist = m.start - trigger
+        if first_from(clause_breaks, trigger, m.start) is not None:
+            dist += 6
+        return dist
+    dist = trigger - m.end + 1
+    if m.start < trigger and first_from(clause_breaks, m.end, trigger) is not None:
         dist += 6
     return dist

@@ -11,16 +11,19 @@ person of that role in the article.
 from __future__ import annotations
 
 import calendar
+from copy import copy
 from dataclasses import replace
 from datetime import date
+from operator import attrgetter, itemgetter
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from transforms.knowledge import CORE_ROLES, KnowledgeBase, load_knowledge_base
 from transforms.pipeline.actors import ActorMention
+from transforms.pipeline.clauses import doc_extension, set_doc_extension
 from transforms.pipeline.lexicon import read_places
-from transforms.pipeline.tokens import is_lower_word, lower, sentence_spans, text
+from transforms.pipeline.tokens import sentence_spans, token_table
 from transforms.records import Participant
 
 _DEFINITE = frozenset(
@@ -35,24 +38,100 @@ _TALK_COMPATIBLE = {
 }
 
 
+class _DocState:
+    """What an ActorResolver works out for one document, kept in ``doc.user_data``.
+
+    The consolidator and the entity records (extract.py) each build a resolver for the same
+    document: the second one takes the reference date, the date window and the mentions
+    already resolved from the first instead of working them out again.
+    """
+
+    __slots__ = (
+        "kb",
+        "publication",
+        "inferred",
+        "mentions",
+        "reference_date",
+        "window",
+        "resolved",
+        "antecedents",
+    )
+
+    def __init__(self, kb: KnowledgeBase, publication, inferred, mentions):
+        self.kb = kb
+        self.publication = publication
+        self.inferred = inferred
+        self.mentions = mentions
+        self.reference_date: date | None = None
+        self.window: tuple[date, date] | None = None
+        # resolve() results by (id of the mention, date); the mention is kept alongside so its id
+        # cannot be reused by another object.
+        self.resolved: dict[tuple[int, date | None], tuple[ActorMention, list[Participant]]] = {}
+        self.antecedents: dict[int, tuple[ActorMention, ActorMention | None]] = {}
+
+
+class _KbMemo:
+    """Answers that depend on the knowledge base alone (and a date), kept across documents."""
+
+    __slots__ = ("kb", "person_roles", "window_holders")
+
+    LIMIT = 200_000  # entries per table before it is emptied: dates vary without bound
+
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+        self.person_roles: dict[tuple[str, date | None], str | None] = {}
+        self.window_holders: dict[tuple, str | None] = {}
+
+
+_KB_MEMOS: dict[int, _KbMemo] = {}
+
+
+def _kb_memo(kb: KnowledgeBase) -> _KbMemo:
+    memo = _KB_MEMOS.get(id(kb))
+    if memo is None or memo.kb is not kb:
+        if len(_KB_MEMOS) > 8:
+            _KB_MEMOS.clear()
+        memo = _KB_MEMOS[id(kb)] = _KbMemo(kb)
+    return memo
+
+
 class ActorResolver:
     def __init__(self, kb: KnowledgeBase, doc: Doc):
         self.kb = kb
         self.doc = doc
-        publication = doc._.publication
-        self.reference_date: date | None = None
+        self.place_country: dict = {}
+        self._memo = _kb_memo(kb)
+        publication = doc_extension(doc, "publication")
+        inferred = doc.user_data.get("publication_inferred")
+        mentions = doc_extension(doc, "actor_mentions")
+        state = doc.user_data.get("actor_resolver")
+        if not (
+            state is not None
+            and state.kb is kb
+            and state.publication is publication
+            and state.inferred is inferred
+            and state.mentions is mentions
+        ):
+            state = doc.user_data["actor_resolver"] = self._state(kb, publication, inferred, mentions)
+        self._state_ = state
+        self.reference_date = state.reference_date
+        self.mentions: list[ActorMention] = mentions or []
+        self.window = state.window
+
+    def _state(self, kb: KnowledgeBase, publication, inferred, mentions) -> _DocState:
+        state = _DocState(kb, publication, inferred, mentions)
         if publication is not None:
             value = publication.value
             if publication.precision == "month":
                 last = calendar.monthrange(value.year, value.month)[1]
                 value = value.replace(day=last)
-            self.reference_date = value
-        inferred = doc.user_data.get("publication_inferred")
-        if self.reference_date is None and inferred is not None:
-            self.reference_date = inferred.value
-        self.mentions: list[ActorMention] = doc._.actor_mentions or []
-        self.place_country: dict = {}
-        self.window = self._article_window() if self.reference_date is None else None
+            state.reference_date = value
+        if state.reference_date is None and inferred is not None:
+            state.reference_date = inferred.value
+        if state.reference_date is None:
+            self.mentions = mentions or []
+            state.window = self._article_window()
+        return state
 
     def _article_window(self) -> tuple[date, date] | None:
         """Dates consistent with every "office + name" the article states ("Kanzler Scholz").
@@ -90,6 +169,10 @@ class ActorResolver:
         if on is not None:
             return self.kb.holder(role, jurisdiction, on)
         lo, hi = self.window or (date.min, date.max)
+        key = (role, jurisdiction, lo, hi)
+        table = self._memo.window_holders
+        if key in table:
+            return table[key]
         holders = {
             t.person_id
             for t in self.kb.offices
@@ -99,10 +182,23 @@ class ActorResolver:
             and t.start_date < hi
             and (t.end_date or date.max) > lo
         }
-        return holders.pop() if len(holders) == 1 else None
+        if len(table) > _KbMemo.LIMIT:
+            table.clear()
+        table[key] = found = holders.pop() if len(holders) == 1 else None
+        return found
 
     def person_role(self, person_id: str, when: date | None) -> str | None:
-        on = self._on(when)
+        on = when or self.reference_date
+        key = (person_id, on)
+        table = self._memo.person_roles
+        role = table.get(key, _UNKNOWN)
+        if role is _UNKNOWN:
+            if len(table) > _KbMemo.LIMIT:
+                table.clear()
+            role = table[key] = self._person_role(person_id, on)
+        return role
+
+    def _person_role(self, person_id: str, on: date | None) -> str | None:
         terms = self.kb.offices_of(person_id)
         if on is not None:
             terms = [t for t in terms if t.covers(on)] or terms
@@ -129,6 +225,20 @@ class ActorResolver:
     # -- mentions -----------------------------------------------------------------
 
     def resolve(self, m: ActorMention, others: list[ActorMention], when: date | None) -> list[Participant]:
+        if m.kind == "counterpart" and others:
+            return self._resolve(m, others, when)  # the role comes from the others
+        # The same mention is resolved for every contact it takes part in and again for the
+        # entity records; callers only read the list.
+        key = (id(m), when)
+        resolved = self._state_.resolved
+        hit = resolved.get(key)
+        if hit is not None and hit[0] is m:
+            return hit[1]
+        out = self._resolve(m, others, when)
+        resolved[key] = (m, out)
+        return out
+
+    def _resolve(self, m: ActorMention, others: list[ActorMention], when: date | None) -> list[Participant]:
         kind = m.kind
         if kind == "person":
             person = self.kb.persons.get(m.person_id or "")
@@ -202,13 +312,23 @@ class ActorResolver:
         Centering: the subject of the nearest sentence before whose subject is a person of
         that gender; a pronoun subject continues the chain further back.
         """
+        antecedents = self._state_.antecedents
+        hit = antecedents.get(id(m))
+        if hit is not None and hit[0] is m:
+            return hit[1]
+        found = self._find_antecedent(m)
+        antecedents[id(m)] = (m, found)
+        return found
+
+    def _find_antecedent(self, m: ActorMention) -> ActorMention | None:
         gender = m.attributes.get("gender")
         before = [o for o in self.mentions if o.end <= m.start]
         if m.attributes.get("object"):
             # "Steinmeier empfing ihn": an object pronoun never means its own clause's subject
             # (that would be "sich").
             clause_start = m.start
-            while clause_start > m.sentence_start and text(self.doc, clause_start - 1) not in (",", ";", ":"):
+            texts = token_table(self.doc).texts
+            while clause_start > m.sentence_start and texts[clause_start - 1] not in (",", ";", ":"):
                 clause_start -= 1
             # Skip only that clause's subject: in "empfing Selenskyj und sagte ihm zu", "ihm" is
             # the other one named in the clause.
@@ -217,15 +337,17 @@ class ActorResolver:
         by_sentence: dict[int, list[ActorMention]] = {}
         for o in before:
             by_sentence.setdefault(o.sentence_start, []).append(o)
+        table = token_table(self.doc)
+        lowers, texts = table.lowers, table.texts
         for sent_start in sorted(by_sentence, reverse=True):
-            subjects = [
-                o
-                for o in by_sentence[sent_start]
-                if o.kind in ("person", "pronoun", "office")
-                and not o.attributes.get("genitive")
-                and not _after_preposition_tok(self.doc, o.start)
-            ]
-            for o in subjects:
+            for o in by_sentence[sent_start]:
+                # The subjects of that sentence: not genitive, not after a preposition.
+                if (
+                    o.kind not in ("person", "pronoun", "office")
+                    or o.attributes.get("genitive")
+                    or _after_preposition_tok(lowers, texts, o.start)
+                ):
+                    continue
                 if o.kind == "pronoun":
                     if o.attributes.get("gender") == gender and not o.attributes.get("zero"):
                         break  # the chain goes on further back
@@ -286,20 +408,23 @@ class ActorResolver:
         return None
 
 
+_UNKNOWN = object()  # a memo miss, where None is a valid answer
+
+
 _PREPOSITIONS = frozenset(
     """mit von vom zu zum zur bei beim gegen für an über vor nach seit neben ohne wegen unter""".split()
 )
 
 
-def _after_preposition_tok(doc: Doc, start: int) -> bool:
+def _after_preposition_tok(lowers: list[str], texts: list[str], start: int) -> bool:
     i = start - 1
     for _ in range(4):
         if i < 0:
             return False
-        low = lower(doc, i)
-        if low in _PREPOSITIONS:
+        if lowers[i] in _PREPOSITIONS:
             return True
-        if not (is_lower_word(doc, i)):
+        word = texts[i]
+        if not (word.isalpha() and word.islower()):
             return False
         i -= 1
     return False
@@ -343,13 +468,17 @@ def _participants(resolver: ActorResolver, mentions, when: date | None, history=
 
 
 def _is_definite(doc: Doc, d) -> bool:
+    table = token_table(doc)
+    lowers, texts = table.lowers, table.texts
     i = d.trigger - 1
+    sent_start = d.sent.start
     steps = 0
-    while i >= d.sent.start and steps < 3:
-        low = lower(doc, i)
+    while i >= sent_start and steps < 3:
+        low = lowers[i]
         if low in _DEFINITE:
             return True
-        if is_lower_word(doc, i):
+        word = texts[i]
+        if word.isalpha() and word.islower():
             i -= 1
             steps += 1
             continue
@@ -441,17 +570,19 @@ def _inherit_locations(doc: Doc, records: list) -> None:
     """Where a sentence names no place, the context usually does: "Dort traf er ...", the
     place of an earlier contact on the same day ("am Rande des Gipfels"), or the dateline
     ("Vilnius – Der NATO-Gipfel ...") for news of the publication days."""
-    places = sorted(
-        ((h.start, h.first("PLACE").place) for h in doc._.place_hits or [] if h.first("PLACE")),
-        key=lambda x: x[0],
-    )
-    dateline = _dateline(doc, places)
-    publication = doc._.publication or doc.user_data.get("publication_inferred")
+    lowers = token_table(doc).lowers
+    # The place hits and the dateline are worked out when a record first needs them.
+    places: list[tuple[int, str]] | None = None
+    dateline = publication = _UNKNOWN
     located: list = []
-    for r in sorted(records, key=lambda r: r.trigger):
+    for r in sorted(records, key=_trigger_of):
         if r.location is None and r.contact_type != "visit":
-            dort = next((i for i in range(r.sent.start, r.sent.end) if lower(doc, i) == "dort"), None)
-            if dort is not None:
+            sent = r.sent
+            sent_start, sent_end = sent.start, sent.end
+            if "dort" in lowers[sent_start:sent_end]:
+                dort = lowers.index("dort", sent_start, sent_end)
+                if places is None:
+                    places = _place_starts(doc)
                 before = [p for start, p in places if start < dort]
                 r.location = before[-1] if before else None
             if r.location is None:
@@ -465,25 +596,52 @@ def _inherit_locations(doc: Doc, records: list) -> None:
                 ]
                 if same_day:
                     r.location = same_day[-1].location
-            if r.location is None and dateline and _near_publication(r, publication):
-                r.location = dateline
+            if r.location is None:
+                if dateline is _UNKNOWN:
+                    if places is None:
+                        places = _place_starts(doc)
+                    dateline = _dateline(doc, places)
+                    publication = doc_extension(doc, "publication") or doc.user_data.get(
+                        "publication_inferred"
+                    )
+                if dateline and _near_publication(r, publication):
+                    r.location = dateline
         if r.location is not None:
             located.append(r)
+
+
+def _place_starts(doc: Doc) -> list[tuple[int, str]]:
+    """(start, place) of the place hits of the document, in text order."""
+    places = []
+    for h in doc_extension(doc, "place_hits") or []:
+        entry = h.first("PLACE")
+        if entry:
+            places.append((h.start, entry.place))
+    places.sort(key=_first)
+    return places
+
+
+_trigger_of = attrgetter("trigger")
+_first = itemgetter(0)
 
 
 def _dateline(doc: Doc, places: list[tuple[int, str]]) -> str | None:
     """ "Vilnius – Der NATO-Gipfel ...", "Genf (AFP) – ...": a place opening a sentence and
     followed by a dash, optionally after an agency in brackets."""
+    if not places:
+        return None
     sentence_starts = {s.start for s in sentence_spans(doc)}
+    texts = token_table(doc).texts
+    n = len(texts)
     for start, place in places:
         if start not in sentence_starts:
             continue
         j = start + 1
-        if j < len(doc) and text(doc, j) == "(":
-            while j < len(doc) and text(doc, j) != ")":
+        if j < n and texts[j] == "(":
+            while j < n and texts[j] != ")":
                 j += 1
             j += 1
-        if j < len(doc) and text(doc, j) in ("–", "-", "—"):
+        if j < n and texts[j] in ("–", "-", "—"):
             return place
     return None
 
@@ -520,6 +678,8 @@ def _names_new_group(d, records: list) -> bool:
     if d.rule.flexible:
         return False  # "Das Gespräch umfasste Themen wie die NATO"
     named = {m.org_id for m in d.mentions if m.org_id and d.trigger < m.start <= d.trigger + 4}
+    if not named:
+        return False
     seen = {p.actor_id for r in records for p in r.participants}
     return bool(named - seen)
 
@@ -533,8 +693,6 @@ def _refines(current, new) -> bool:
 
 def _expand_partners(drafts: list) -> list:
     """One contact per partner for distributive phrasing ("sowohl mit Merz als auch mit Scholz")."""
-    from copy import copy
-
     out = []
     for d in drafts:
         plural = [m for m in d.mentions if m.kind == "office" and len(m.countries) > 1]
@@ -557,8 +715,6 @@ def _expand_partners(drafts: list) -> list:
 
 def _expand_visits(doc: Doc, records: list, resolver: ActorResolver) -> list:
     """One visit record per destination ("nach Kiew und Moskau")."""
-    from copy import copy
-
     out: list = []
     for d in records:
         if d.contact_type != "visit" or len(d.destinations) <= 1:
@@ -587,11 +743,12 @@ def _same_destination(a: str | None, b: str | None, place_country: dict[str, str
 def _merge_repeats(records: list, place_country: dict) -> list:
     """Merge contacts reported twice in one article (same type and participants)."""
     kept: list = []
+    kept_keys: list[frozenset] = []  # the participants of each kept record (merging keeps them)
     for d in records:
-        key = frozenset(p.actor_id for p in d.participants)
+        key = frozenset([p.actor_id for p in d.participants])
         twin = None
-        for k in kept:
-            if frozenset(p.actor_id for p in k.participants) != key:
+        for k, k_key in zip(kept, kept_keys, strict=True):
+            if k_key != key:
                 continue
             same_type = k.contact_type == d.contact_type or (
                 (d.rule.flexible or k.rule.flexible)
@@ -610,6 +767,7 @@ def _merge_repeats(records: list, place_country: dict) -> list:
             break
         if twin is None:
             kept.append(d)
+            kept_keys.append(key)
             continue
         if twin.rule.flexible and not d.rule.flexible:
             twin.contact_type = d.contact_type
@@ -695,5 +853,6 @@ class ContactConsolidator:
     def __call__(self, doc: Doc) -> Doc:
         resolver = self.resolver_cls(self.kb, doc)
         resolver.place_country = self.place_country
-        doc._.contacts = consolidate(doc, doc._.contacts or [], resolver, CORE_ROLES)
+        drafts = doc_extension(doc, "contacts") or []
+        set_doc_extension(doc, "contacts", consolidate(doc, drafts, resolver, CORE_ROLES))
         return doc

@@ -2,38 +2,82 @@
 
 Creating spaCy ``Token`` objects from Python costs about a microsecond each, and setting
 token attributes one by one costs several: a rule pipeline that loops over tokens spends
-most of its time there. The components read token texts through ``token_texts`` (one
-``Doc.to_array`` call, strings cached by hash) and write per-token attributes back with
-``Doc.from_array``.
+most of its time there. The components read token texts, lowercase forms and character
+offsets from ``token_table`` (one ``Doc.to_array`` call per document, strings cached by hash),
+sentences from ``sentence_bounds``, and write per-token attributes back with ``Doc.from_array``.
 """
 
 from __future__ import annotations
 
-from spacy.attrs import LEMMA, LOWER, ORTH, SPACY
-from spacy.tokens import Doc, Span
+from itertools import accumulate
+from operator import add
 
-_STRINGS: dict[int, str] = {}
+import numpy
+from spacy.attrs import LEMMA, ORTH, SENT_START, SPACY
+from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
+
+
+class _Texts(dict):
+    """Form strings by ORTH hash, filled on first sight: ``map(cache.__getitem__, orths)`` stays
+    in C for every form already seen (nearly all of them: the vocabulary repeats) and calls
+    ``__missing__`` only for new ones. A hash names the same string in every vocab; ``vocab``
+    is set before each use."""
+
+    vocab: Vocab | None = None
+
+    def __missing__(self, orth: int) -> str:
+        value = self[orth] = self.vocab.strings[orth]
+        return value
+
+
+class _Lowers(dict):
+    """Lowercase form by form string. Keyed by the very string objects ``_TEXTS`` hands out, so a
+    probe matches by identity, and a form that is already lowercase maps to itself: the table
+    then touches fewer distinct objects (memory traffic is most of its cost)."""
+
+    vocab: Vocab | None = None
+
+    def __missing__(self, text: str) -> str:
+        # Token.lower_ is its lexeme's LOWER, a function of the form alone.
+        lower = self.vocab[text].lower_
+        value = self[text] = text if lower == text else lower
+        return value
+
+
+_WHITESPACE = ("", " ")  # Token.whitespace_ by its SPACY flag
+_TEXTS = _Texts()
+_LOWERS = _Lowers()
 _LOWERED_LEMMAS: dict[int, str] = {}
 
 
 class TokenTable:
-    __slots__ = ("texts", "lowers", "spaces", "text")
+    __slots__ = ("orths", "texts", "lowers", "spaces", "text", "idx")
 
     def __init__(self, doc: Doc):
-        # Doc.text joins every token anew on each access; the caller that made the doc from a
-        # string can hand that string over (it is the same text).
-        self.text = doc.user_data.get("source_text") or doc.text
-        arr = doc.to_array([ORTH, LOWER, SPACY])
-        orths = arr[:, 0].tolist()
-        lowers = arr[:, 1].tolist()
-        cache = _STRINGS
-        strings = doc.vocab.strings
-        for h in set(orths).union(lowers).difference(cache):
-            cache[h] = strings[h]
-        # map() with the dict's own lookup stays in C: no Python call per token.
-        self.texts = list(map(cache.__getitem__, orths))
-        self.lowers = list(map(cache.__getitem__, lowers))
-        self.spaces = arr[:, 2].astype(bool).tolist()
+        # One ORTH column: texts and lowercase forms both come from the per-form caches, about
+        # half the cost of reading LOWER too and filling the caches by set algebra first.
+        arr = doc.to_array([ORTH, SPACY])
+        self.orths = orths = arr[:, 0].tolist()
+        _TEXTS.vocab = _LOWERS.vocab = doc.vocab
+        self.texts = texts = list(map(_TEXTS.__getitem__, orths))
+        self.lowers = list(map(_LOWERS.__getitem__, texts))
+        self.spaces = spaces = arr[:, 1].astype(bool).tolist()
+        # Doc.text joins every token anew on each access, creating a Token object for each; the
+        # caller that made the doc from a string can hand that string over (it is the same
+        # text), and otherwise the same join is done here on the table, in C.
+        text = doc.user_data.get("source_text")
+        if not text:
+            parts = [""] * (2 * len(texts))
+            parts[::2] = texts
+            parts[1::2] = map(_WHITESPACE.__getitem__, spaces)
+            text = "".join(parts)
+        self.text = text
+        # Character offset of every token (Token.idx) without creating Token objects: the
+        # text is the tokens with their trailing spaces, one after another.
+        idx = list(accumulate(map(add, map(len, texts), spaces), initial=0))
+        idx.pop()
+        self.idx = idx
 
 
 # The document being processed and its table: the rule helpers below are called hundreds
@@ -64,11 +108,36 @@ def token_lemmas(doc: Doc) -> list[str]:
     return lemmas
 
 
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) token offsets of the sentences, as ``doc.sents`` has them, read once per
+    document from the SENT_START column without creating Span objects."""
+    bounds = doc.user_data.get("sentence_bounds")
+    if bounds is None:
+        n = len(doc)
+        if "sents" in doc.user_hooks or n < 2:
+            bounds = [(s.start, s.end) for s in sentence_spans(doc)]
+        else:
+            flags = doc.to_array(SENT_START)[1:]
+            if not flags.any():
+                # No sentence annotation: doc.sents raises the error that says so.
+                list(doc.sents)
+            starts = (numpy.flatnonzero(flags == 1) + 1).tolist()
+            starts.insert(0, 0)
+            bounds = list(zip(starts, starts[1:] + [n], strict=True))
+        doc.user_data["sentence_bounds"] = bounds
+    return bounds
+
+
 def sentence_spans(doc: Doc) -> list[Span]:
     """The sentences as spans, built once per document."""
     sents = doc.user_data.get("sentence_spans")
     if sents is None:
-        sents = doc.user_data["sentence_spans"] = list(doc.sents)
+        if "sents" in doc.user_hooks or len(doc) < 2:
+            sents = list(doc.sents)
+        else:
+            # The spans doc.sents yields, without its per-token scan in a generator.
+            sents = [Span(doc, start, end) for start, end in sentence_bounds(doc)]
+        doc.user_data["sentence_spans"] = sents
     return sents
 
 
@@ -76,10 +145,9 @@ def sentence_index(doc: Doc) -> list[int]:
     """For every token, the start token of its sentence."""
     index = doc.user_data.get("sentence_index")
     if index is None:
-        index = [0] * len(doc)
-        for sent in sentence_spans(doc):
-            for i in range(sent.start, sent.end):
-                index[i] = sent.start
+        index = []
+        for start, end in sentence_bounds(doc):
+            index += [start] * (end - start)
         doc.user_data["sentence_index"] = index
     return index
 
@@ -105,7 +173,15 @@ def span_text(doc: Doc, start: int, end: int) -> str:
     if end <= start:
         return ""
     table = token_table(doc)
-    return table.text[doc[start].idx : doc[end - 1].idx + len(table.texts[end - 1])]
+    idx = table.idx
+    return table.text[idx[start] : idx[end - 1] + len(table.texts[end - 1])]
+
+
+def span_chars(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """``(Span.start_char, Span.end_char)`` of tokens ``start:end`` (``start < end``)."""
+    table = token_table(doc)
+    idx = table.idx
+    return idx[start], idx[end - 1] + len(table.texts[end - 1])
 
 
 def doc_text(doc: Doc) -> str:
