@@ -263,6 +263,24 @@ class _FormFlags(dict):
         return flag
 
 
+class _LemmaFlags(dict):
+    """Lemma hash -> whether the lemma (lowercased) is a trigger word, filled on first sight;
+    ``lowered`` keeps the lowercased trigger lemmas (and others asked for at candidates)."""
+
+    def __init__(self, rules: TriggerRules):
+        super().__init__()
+        self.words = rules.words
+        self.strings = None  # the vocabulary's StringStore, set per document
+        self.lowered: dict[int, str] = {}
+
+    def __missing__(self, h: int) -> bool:
+        lemma = self.strings[h].lower()
+        flag = self[h] = lemma in self.words
+        if flag:
+            self.lowered[h] = lemma
+        return flag
+
+
 # --- the component -----------------------------------------------------------------
 
 
@@ -283,34 +301,23 @@ class ContactTriggers:
         self.rules = rules
         # Whether a word form / a lemma hash can make a draft, cached: the vocabulary repeats
         # from document to document, so the flags of a document's tokens are one C-level map
-        # over these dicts.
+        # over these dicts (new forms are classified on first sight, by ``__missing__``).
         self._form_flags = _FormFlags(rules)
-        self._lemma_flags: dict[int, bool] = {}
-        # Lowercased lemmas of the trigger lemma hashes, and of others met at candidates.
-        self._lemma_lower: dict[int, str] = {}
+        self._lemma_flags = _LemmaFlags(rules)
 
     def _candidates(self, doc: Doc, lowers: list[str]) -> tuple[list[int], list[int]]:
         """Positions whose lowercase form or lemma can make a draft, in order, and the lemma
         hashes of all tokens."""
         form_flags = self._form_flags
-        if len(form_flags) > 500_000:  # bound the caches on endless vocabularies
-            form_flags.clear()
-            self._lemma_flags.clear()
-        lemmas = doc.to_array(LEMMA).tolist()
         lemma_flags = self._lemma_flags
-        try:
-            lemma_hits = list(map(lemma_flags.__getitem__, lemmas))
-        except KeyError:  # lemmas not met before
-            strings = doc.vocab.strings
-            words = self.rules.words
-            for h in set(lemmas).difference(lemma_flags):
-                lemma = strings[h].lower()
-                lemma_flags[h] = hit = lemma in words
-                if hit:
-                    self._lemma_lower[h] = lemma
-            lemma_hits = list(map(lemma_flags.__getitem__, lemmas))
+        if len(form_flags) > 500_000 or len(lemma_flags) > 500_000:  # bound the caches
+            form_flags.clear()
+            lemma_flags.clear()
+        lemma_flags.strings = doc.vocab.strings
+        lemmas = doc.to_array(LEMMA).tolist()
         # compress/count/or_ keep the per-token work in C.
-        return list(compress(count(), map(or_, map(form_flags.__getitem__, lowers), lemma_hits))), lemmas
+        flags = map(or_, map(form_flags.__getitem__, lowers), map(lemma_flags.__getitem__, lemmas))
+        return list(compress(count(), flags)), lemmas
 
     def __call__(self, doc: Doc) -> Doc:
         drafts: list[Draft] = []
@@ -327,7 +334,7 @@ class ContactTriggers:
         """The drafts at the candidate positions, in token order; at one position the word
         rules come before the context cues ("erwartet", "zu Gast")."""
         rules = self.rules
-        lemma_lower = self._lemma_lower
+        lemma_lower = self._lemma_flags.lowered
         sents = sentence_spans(doc)
         starts = [s.start for s in sents]
         places = seats = None
