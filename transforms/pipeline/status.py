@@ -79,13 +79,18 @@ class ContactStatus:
                 return 0, 0
             return starts[a], starts[b - 1] + len(texts[b - 1])
 
-        # Where the literals each pattern needs occur in the document; mostly nowhere.
-        needed = None if low_text is None else {p: needle_spans(low_text, n) for p, n in _NEEDLES.items()}
+        # Where the literals each pattern needs occur in the document (mostly nowhere), found
+        # when the pattern is first needed.
+        needed: dict[re.Pattern, list[tuple[int, int]]] = {}
 
         def search(pattern: re.Pattern, a: int, b: int) -> re.Match | None:
             begin, end = span(a, b)
-            if needed is not None and not any(begin <= p and q <= end for p, q in needed[pattern]):
-                return None
+            if low_text is not None:
+                spans = needed.get(pattern)
+                if spans is None:
+                    spans = needed[pattern] = needle_spans(low_text, _NEEDLES[pattern])
+                if not spans or not any(begin <= p and q <= end for p, q in spans):
+                    return None
             return pattern.search(text[begin:end])
 
         clause_memo: dict[tuple[int, int], tuple] = {}

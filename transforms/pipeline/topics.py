@@ -8,7 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from transforms.knowledge import load_knowledge_base
-from transforms.patterns import lowered_text, needle_spans, token_starts, trie_regex
+from transforms.patterns import lowered_text, needle_spans, trie_regex
 from transforms.pipeline.clauses import (
     Draft,
     mentions_by_sentence,
@@ -17,7 +17,6 @@ from transforms.pipeline.tokens import (
     doc_text,
     lower,
     sentence_spans,
-    token_table,
 )
 
 _TOPIC_CUES = re.compile(
@@ -88,15 +87,12 @@ class ContactTopics:
 
     def __call__(self, doc: Doc) -> Doc:
         sents = sentence_spans(doc)
-        table = token_table(doc)
-        text = table.text
-        texts = table.texts
-        starts = token_starts(doc)
+        text = doc_text(doc)
         memo: dict[int, set[str]] = {}
 
         def sentence_text(sent: Span) -> str:
-            # span_text(doc, sent.start, sent.end) from the token offsets.
-            return text[starts[sent.start] : starts[sent.end - 1] + len(texts[sent.end - 1])]
+            # span_text(doc, sent.start, sent.end): a Span keeps its character bounds.
+            return text[sent.start_char : sent.end_char]
 
         def topics_in(sent: Span) -> set[str]:
             # Only sentences that can matter are matched: the regex is the costly part.
@@ -124,8 +120,8 @@ class ContactTopics:
         if cue_spans is None or cue_spans:
             for sent in sents:
                 if cue_spans is not None:
-                    begin = starts[sent.start]
-                    end = starts[sent.end - 1] + len(texts[sent.end - 1])
+                    begin = sent.start_char
+                    end = sent.end_char
                     if not any(begin <= p and q <= end for p, q in cue_spans):
                         continue
                 if _TOPIC_CUES.search(sentence_text(sent)) and topics_in(sent):
