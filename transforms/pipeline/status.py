@@ -7,7 +7,7 @@ from bisect import bisect_left, bisect_right
 from itertools import compress, count
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from transforms.patterns import lowered_text, needle_spans, token_starts
 from transforms.pipeline.clauses import DETERMINERS, POSSESSIVES, SEGMENT_BREAKS
@@ -70,27 +70,38 @@ class ContactStatus:
         lowers = table.lowers
         texts = table.texts
         text = table.text
-        starts = token_starts(doc)
         low_text = lowered_text(doc, text)
+        offsets: list[list[int]] = []  # token offsets, read only if a pattern can match
 
         def span(a: int, b: int) -> tuple[int, int]:
             """Character bounds of tokens a:b, as ``span_text`` cuts them."""
             if b <= a:
                 return 0, 0
+            if not offsets:
+                offsets.append(token_starts(doc))
+            starts = offsets[0]
             return starts[a], starts[b - 1] + len(texts[b - 1])
 
         # Where the literals each pattern needs occur in the document (mostly nowhere), found
         # when the pattern is first needed.
         needed: dict[re.Pattern, list[tuple[int, int]]] = {}
 
-        def search(pattern: re.Pattern, a: int, b: int) -> re.Match | None:
-            begin, end = span(a, b)
+        def search(pattern: re.Pattern, sent: Span, a: int, b: int) -> re.Match | None:
             if low_text is not None:
                 spans = needed.get(pattern)
                 if spans is None:
                     spans = needed[pattern] = needle_spans(low_text, _NEEDLES[pattern])
-                if not spans or not any(begin <= p and q <= end for p, q in spans):
+                if not spans:
                     return None
+                # Tokens a:b lie in the sentence: no literal in the sentence, none in a:b.
+                begin, end = sent.start_char, sent.end_char
+                if not any(begin <= p and q <= end for p, q in spans):
+                    return None
+                begin, end = span(a, b)
+                if not any(begin <= p and q <= end for p, q in spans):
+                    return None
+            else:
+                begin, end = span(a, b)
             return pattern.search(text[begin:end])
 
         clause_memo: dict[tuple[int, int], tuple] = {}
@@ -121,7 +132,7 @@ class ContactStatus:
                     word_set,
                     not _PLANNED_WORDS.isdisjoint(word_set),
                     not _PLANNED_NOUNS.isdisjoint(word_set),
-                    search(_NO_DATE_YET, lo, hi) is not None,
+                    search(_NO_DATE_YET, sent, lo, hi) is not None,
                     not _POSTPONED.isdisjoint(word_set),
                     not _CANCEL_WORDS.isdisjoint(word_set),
                     None,  # not happened or refused: computed when needed
@@ -167,11 +178,14 @@ class ContactStatus:
             if is_noun and _in_topic_phrase(texts, lowers, t, s_start):
                 d.is_cancelled = True  # "es ging um die Atomverhandlungen": a topic, not a contact
                 continue
-            if search(_DEMAND, s_start, t):
+            if search(_DEMAND, sent, s_start, t):
                 d.is_cancelled = True  # "forderten Putin zu Verhandlungen auf": a call, not a contact
                 continue
             if refused is None:
-                refused = search(_NOT_HAPPENED, lo, hi) is not None or search(_REFUSED, lo, hi) is not None
+                refused = (
+                    search(_NOT_HAPPENED, sent, lo, hi) is not None
+                    or search(_REFUSED, sent, lo, hi) is not None
+                )
                 clause_memo[(lo, hi)] = clause[:-1] + (refused,)
             if refused:
                 d.is_cancelled = True
@@ -183,9 +197,9 @@ class ContactStatus:
             # The first "Ziel sei es" of the sentence, if it comes before the trigger.
             aspiration = aspiration_memo.get(s_start, -1)
             if aspiration == -1:
-                found = search(_ASPIRATION, s_start, s_end)
+                found = search(_ASPIRATION, sent, s_start, s_end)
                 aspiration = aspiration_memo[s_start] = None if found is None else found.start()
-            if aspiration is not None and starts[s_start] + aspiration < starts[t]:
+            if aspiration is not None and sent.start_char + aspiration < token_starts(doc)[t]:
                 d.is_cancelled = True
         return doc
 
