@@ -58,7 +58,7 @@ class ContactTopics:
         at_start = [c for c in self.topics_by_cue if c not in set(inside)]
         # Run over " " + text: the consumed character is the one before the cue, not a letter.
         self.at_word_start = re.compile(r"[^a-zäöüß](?=(" + trie_regex(at_start) + "))")
-        self.inside_words = _InsideCues(self.topics_by_cue, inside) if inside else None
+        self.inside_words = re.compile(trie_regex(inside)) if inside else None
         # Topics by sentence text: sentences recur (agency copy, repeated passages).
         self._memo: dict[str, set[str]] = {}
 
@@ -69,13 +69,12 @@ class ContactTopics:
         for m in self.at_word_start.finditer(" " + low):
             found |= topics_by_cue[m.group(1)]
         if self.inside_words is not None:
-            inside = self.inside_words
-            if inside.chunked:
-                # The inside cues hold no whitespace, so their matches lie within the
-                # whitespace-separated chunks, whose topics are cached.
-                found.update(*map(inside.__getitem__, low.split()))
-            else:
-                found |= inside[low]
+            # Overlapping matches: search again from the position after each match start.
+            search = self.inside_words.search
+            m = search(low)
+            while m is not None:
+                found |= topics_by_cue[m.group()]
+                m = search(low, m.start() + 1)
         return found
 
     def _sentence_topics(self, text: str) -> set[str]:
@@ -147,31 +146,6 @@ _TOPIC_CUE_NEEDLES = (
     "besprochen",
     "stand",
 )
-
-
-class _InsideCues(dict):
-    """Chunk of text without whitespace -> topics of the cues found inside it, at every
-    position the longest (as a zero-width lookahead at every position would); filled on
-    first sight of a chunk."""
-
-    def __init__(self, topics_by_cue: dict[str, set[str]], cues: list[str]):
-        super().__init__()
-        # Cues holding whitespace could span chunks: then texts are matched whole.
-        self.chunked = not any(ch.isspace() for cue in cues for ch in cue)
-        self.topics_by_cue = topics_by_cue
-        self.search = re.compile(trie_regex(cues)).search
-
-    def __missing__(self, chunk: str) -> frozenset[str]:
-        if len(self) > 200_000:  # bound the cache on endless vocabularies
-            self.clear()
-        found: set[str] = set()
-        search = self.search
-        m = search(chunk)
-        while m is not None:
-            found |= self.topics_by_cue[m.group()]
-            m = search(chunk, m.start() + 1)  # overlapping matches too
-        topics = self[chunk] = frozenset(found)
-        return topics
 
 
 _CONTINUATION_OPENERS = frozenset("""beide er sie dabei zudem auch im es thema themen""".split())
