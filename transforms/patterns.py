@@ -27,3 +27,48 @@ def trie_regex(words: list[str]) -> str:
 
     # Top level ungrouped: a plain alternation lets the engine skip ahead by first character.
     return "|".join(re.escape(ch) + emit(child) for ch, child in sorted(trie.items()))
+
+
+def token_starts(doc) -> list[int]:
+    """The character offset of every token (``Token.idx``), read with one array call and
+    kept for the document: ``doc[i].idx`` creates a Token object each time."""
+    starts = doc.user_data.get("patterns.token_starts")
+    if starts is None:
+        from spacy.attrs import IDX
+
+        starts = doc.user_data["patterns.token_starts"] = doc.to_array(IDX).tolist()
+    return starts
+
+
+def needle_spans(text: str, needles: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Start and end of every occurrence of every needle in ``text``.
+
+    A regular expression that cannot match without one of the needles cannot match in a
+    stretch of ``text`` that holds none of these spans: a cheap test before running it."""
+    spans = []
+    find = text.find
+    for needle in needles:
+        i = find(needle)
+        while i >= 0:
+            spans.append((i, i + len(needle)))
+            i = find(needle, i + 1)
+    return spans
+
+
+# Characters for which slicing ``text.lower()`` is not the same as lowering the slice, or
+# which a case-insensitive pattern letter matches although their lowercase is another letter
+# ("ſ" matches "s", "ı" matches "i").
+_UNSAFE_FOR_LOWER = re.compile("[İıſΣ]")
+
+
+def lowered_text(doc, text: str) -> str | None:
+    """``text.lower()`` (the document's text) when it is offset-aligned with ``text`` and a
+    substring test in it is a safe prefilter for case-insensitive patterns; else None."""
+    key = "patterns.lowered_text"
+    if key in doc.user_data:
+        return doc.user_data[key]
+    low = text.lower()
+    if len(low) != len(text) or _UNSAFE_FOR_LOWER.search(text):
+        low = None
+    doc.user_data[key] = low
+    return low

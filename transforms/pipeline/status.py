@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from itertools import compress, count
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
-from transforms.pipeline.clauses import (
-    DETERMINERS,
-    POSSESSIVES,
-    Draft,
-    clause_bounds,
-    segment_start,
-)
-from transforms.pipeline.tokens import (
-    is_lower_word,
-    lower,
-    span_text,
-    text,
-    token_table,
-)
+from transforms.patterns import lowered_text, needle_spans, token_starts
+from transforms.pipeline.clauses import DETERMINERS, POSSESSIVES, SEGMENT_BREAKS
+from transforms.pipeline.tokens import token_table
 
 _PLANNED_WORDS = frozenset(
     """wird werden würde würden werde soll sollen sollte sollten solle will wollen wollte wollten wolle
@@ -64,63 +55,165 @@ def create_contact_status(nlp: Language, name: str):
 
 
 class ContactStatus:
-    """Planned or occurred from tense, modal and lexical cues; cancelled and negated contacts."""
+    """Planned or occurred from tense, modal and lexical cues; cancelled and negated contacts.
+
+    Works on token arrays (lowercase forms, character offsets) rather than Token objects;
+    the text patterns run only where a literal they need occurs, and once per clause or
+    sentence however many drafts share it.
+    """
 
     def __call__(self, doc: Doc) -> Doc:
-        for d in doc._.contacts or []:
+        drafts = doc._.contacts
+        if not drafts:
+            return doc
+        table = token_table(doc)
+        lowers = table.lowers
+        texts = table.texts
+        text = table.text
+        low_text = lowered_text(doc, text)
+        offsets: list[list[int]] = []  # token offsets, read only if a pattern can match
+
+        def span(a: int, b: int) -> tuple[int, int]:
+            """Character bounds of tokens a:b, as ``span_text`` cuts them."""
+            if b <= a:
+                return 0, 0
+            if not offsets:
+                offsets.append(token_starts(doc))
+            starts = offsets[0]
+            return starts[a], starts[b - 1] + len(texts[b - 1])
+
+        # Where the literals each pattern needs occur in the document (mostly nowhere), found
+        # when the pattern is first needed.
+        needed: dict[re.Pattern, list[tuple[int, int]]] = {}
+
+        def search(pattern: re.Pattern, sent: Span, a: int, b: int) -> re.Match | None:
+            if low_text is not None:
+                spans = needed.get(pattern)
+                if spans is None:
+                    spans = needed[pattern] = needle_spans(low_text, _NEEDLES[pattern])
+                if not spans:
+                    return None
+                # Tokens a:b lie in the sentence: no literal in the sentence, none in a:b.
+                begin, end = sent.start_char, sent.end_char
+                if not any(begin <= p and q <= end for p, q in spans):
+                    return None
+                begin, end = span(a, b)
+                if not any(begin <= p and q <= end for p, q in spans):
+                    return None
+            else:
+                begin, end = span(a, b)
+            return pattern.search(text[begin:end])
+
+        clause_memo: dict[tuple[int, int], tuple] = {}
+        breaks_memo: dict[int, tuple[list[int], list[int]]] = {}
+        aspiration_memo: dict[int, int | None] = {}
+        for d in drafts:
             sent = d.sent
-            lo, hi = clause_bounds(doc, d.trigger, sent)
-            lowers = token_table(doc).lowers
-            words = lowers[lo:hi]
-            word_set = set(words)
-            before = set(lowers[lo : d.trigger])
-            prev = lower(doc, d.trigger - 1) if d.trigger > sent.start else ""
-            prev2 = lower(doc, d.trigger - 2) if d.trigger - 1 > sent.start else ""
-            in_purpose_clause = lower(doc, segment_start(doc, d)) == "um"
-            if word_set & _PLANNED_WORDS or before & _PLANNED_BEFORE:
+            t = d.trigger
+            s_start = sent.start
+            s_end = sent.end
+            # clause_bounds(doc, t, sent), from the sentence's break tokens found once.
+            breaks = breaks_memo.get(s_start)
+            if breaks is None:
+                piece = texts[s_start:s_end]
+                breaks = breaks_memo[s_start] = (
+                    list(compress(count(s_start), map(_CLAUSE_START_BREAKS.__contains__, piece))),
+                    list(compress(count(s_start), map(_CLAUSE_END_BREAKS.__contains__, piece))),
+                )
+            left, right = breaks
+            k = bisect_left(left, t)
+            lo = left[k - 1] + 1 if k else s_start
+            k = bisect_right(right, t)
+            hi = right[k] if k < len(right) else s_end
+            clause = clause_memo.get((lo, hi))
+            if clause is None:
+                word_set = set(lowers[lo:hi])
+                clause = clause_memo[(lo, hi)] = (
+                    word_set,
+                    not _PLANNED_WORDS.isdisjoint(word_set),
+                    not _PLANNED_NOUNS.isdisjoint(word_set),
+                    search(_NO_DATE_YET, sent, lo, hi) is not None,
+                    not _POSTPONED.isdisjoint(word_set),
+                    not _CANCEL_WORDS.isdisjoint(word_set),
+                    None,  # not happened or refused: computed when needed
+                )
+            word_set, has_planned, has_planned_noun, no_date_yet, postponed, cancel_word, refused = clause
+            is_noun = d.rule.is_noun
+            prev = lowers[t - 1] if t > s_start else ""
+            prev2 = lowers[t - 2] if t - 1 > s_start else ""
+            if has_planned or not _PLANNED_BEFORE.isdisjoint(lowers[lo:t]):
                 d.status = "planned"
             # "vor seinem Treffen mit ...": in a report of the trip, the meeting lies ahead.
-            if d.rule.is_noun and prev2 == "vor" and prev in POSSESSIVES:
+            if is_noun and prev2 == "vor" and prev in POSSESSIVES:
                 d.status = "planned"
             # "planten, nach Riad zu reisen", "sei bereit, Putin zu treffen"; but "unterbrach die
             # Beratungen, um mit Putin zu telefonieren" happened: a purpose clause follows its
             # main clause.
             if (
-                not d.rule.is_noun
+                not is_noun
                 and prev == "zu"
-                and text(doc, d.trigger).islower()
-                and not in_purpose_clause
+                and texts[t].islower()
+                and not _in_purpose_clause(texts, lowers, t, s_start)
             ):
                 d.status = "planned"
-            if d.rule.is_noun and word_set & _PLANNED_NOUNS:
+            if is_noun and has_planned_noun:
                 d.status = "planned"
-            if _NO_DATE_YET.search(span_text(doc, lo, hi)):
+            if no_date_yet:
                 # "gebe es noch keinen Termin": announced, not cancelled.
                 d.status = "planned"
                 continue
-            if word_set & _POSTPONED:
+            if postponed:
                 # "verschob ... auf den 10. März": planned, dated by the new date if one is given.
                 d.status = "planned"
                 d.is_postponed = True
                 continue
-            if word_set & _CANCEL_WORDS:
+            # The cancellation tests below only ever set is_cancelled: after the first that
+            # holds, the others cannot change anything.
+            if cancel_word:
                 d.is_cancelled = True
-            if d.rule.is_noun and any(lower(doc, i) in _CANCEL_WORDS for i in range(d.trigger, d.sent.end)):
+                continue
+            if is_noun and not _CANCEL_WORDS.isdisjoint(lowers[t:s_end]):
                 d.is_cancelled = True  # "Ein geplantes Treffen mit A, B und C wurde abgesagt."
-            if d.rule.is_noun and _in_topic_phrase(doc, d):
+                continue
+            if is_noun and _in_topic_phrase(texts, lowers, t, s_start):
                 d.is_cancelled = True  # "es ging um die Atomverhandlungen": a topic, not a contact
-            if _DEMAND.search(span_text(doc, d.sent.start, d.trigger)):
+                continue
+            if search(_DEMAND, sent, s_start, t):
                 d.is_cancelled = True  # "forderten Putin zu Verhandlungen auf": a call, not a contact
-            clause_text = span_text(doc, lo, hi)
-            if _NOT_HAPPENED.search(clause_text) or _REFUSED.search(clause_text):
+                continue
+            if refused is None:
+                refused = (
+                    search(_NOT_HAPPENED, sent, lo, hi) is not None
+                    or search(_REFUSED, sent, lo, hi) is not None
+                )
+                clause_memo[(lo, hi)] = clause[:-1] + (refused,)
+            if refused:
                 d.is_cancelled = True
-            window = lowers[max(sent.start, d.trigger - 6) : min(sent.end, d.trigger + 3)]
-            if any(w in _NEGATION for w in window) and "nur" not in window:
+                continue
+            window = lowers[max(s_start, t - 6) : min(s_end, t + 3)]
+            if not _NEGATION.isdisjoint(window) and "nur" not in window:
                 d.is_cancelled = True
-            aspiration = _ASPIRATION.search(span_text(doc, sent.start, sent.end))
-            if aspiration and sent.start_char + aspiration.start() < doc[d.trigger].idx:
+                continue
+            # The first "Ziel sei es" of the sentence, if it comes before the trigger.
+            aspiration = aspiration_memo.get(s_start, -1)
+            if aspiration == -1:
+                found = search(_ASPIRATION, sent, s_start, s_end)
+                aspiration = aspiration_memo[s_start] = None if found is None else found.start()
+            if aspiration is not None and sent.start_char + aspiration < token_starts(doc)[t]:
                 d.is_cancelled = True
         return doc
+
+
+_CLAUSE_START_BREAKS = frozenset((";", ":"))
+_CLAUSE_END_BREAKS = frozenset((",", ";", ":"))
+
+
+def _in_purpose_clause(texts: list[str], lowers: list[str], t: int, s_start: int) -> bool:
+    """The trigger's comma-delimited stretch opens with "um" (``segment_start``)."""
+    i = t
+    while i > s_start and texts[i - 1] not in SEGMENT_BREAKS:
+        i -= 1
+    return lowers[i] == "um"
 
 
 _DEMAND = re.compile(
@@ -128,19 +221,20 @@ _DEMAND = re.compile(
 )
 
 
-def _in_topic_phrase(doc: Doc, d: Draft) -> bool:
+def _in_topic_phrase(texts: list[str], lowers: list[str], t: int, s_start: int) -> bool:
     """A contact noun governed by "um"/"über" ("es ging um die Verhandlungen") is a topic."""
-    i = d.trigger - 1
+    i = t - 1
     for _ in range(4):
-        if i < d.sent.start:
+        if i < s_start:
             return False
-        low = lower(doc, i)
+        low = lowers[i]
         if low == "über":
             return True
         if low == "um":
             # "es ging um", "drehte sich um"; not the purpose "um ... vorzubereiten".
-            return i - 1 >= d.sent.start and lower(doc, i - 1) in ("es", "sich", "ging", "geht", "gehe")
-        if low in DETERMINERS or is_lower_word(doc, i):
+            return i - 1 >= s_start and lowers[i - 1] in ("es", "sich", "ging", "geht", "gehe")
+        word = texts[i]
+        if low in DETERMINERS or (word.isalpha() and word.islower()):
             i -= 1
             continue
         return False
@@ -158,3 +252,14 @@ _POSTPONED = frozenset("""verschoben verschob verschiebt verschieben vertagt ver
 _NO_DATE_YET = re.compile(
     r"\b(kein(en)? (termin|datum)|(termin|datum) [^,;]{0,30}noch nicht|noch nicht fest)", re.I
 )
+
+
+# Literal strings without one of which a pattern cannot match (lowercase): the patterns run
+# only on the clauses that hold one, most hold none.
+_NEEDLES = {
+    _NO_DATE_YET: ("termin", "datum", "noch nicht"),
+    _NOT_HAPPENED: ("statt", "zustande", "gegeben", "gab es", "gibt es"),
+    _REFUSED: ("lehnt", "verweiger"),
+    _DEMAND: ("forder", "drängte", "appellierte"),
+    _ASPIRATION: ("ziel ",),
+}

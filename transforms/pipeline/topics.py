@@ -8,7 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from transforms.knowledge import load_knowledge_base
-from transforms.patterns import trie_regex
+from transforms.patterns import lowered_text, needle_spans, trie_regex
 from transforms.pipeline.clauses import (
     Draft,
     mentions_by_sentence,
@@ -17,7 +17,6 @@ from transforms.pipeline.tokens import (
     doc_text,
     lower,
     sentence_spans,
-    span_text,
 )
 
 _TOPIC_CUES = re.compile(
@@ -51,31 +50,56 @@ class ContactTopics:
                 self.topics_by_cue.setdefault(cue, set()).add(topic)
         # Cues match at a word start; long single words also inside compounds ("sanktion" in
         # "Wirtschaftssanktionen"), short ones not ("uran" in "Restaurant"). Each set is one
-        # trie-shaped regex in a zero-width lookahead: shared prefixes make a miss cheap, and
-        # overlapping cues ("Beendigung des Krieges in der Ukraine") are all found.
+        # trie-shaped regex (shared prefixes make a miss cheap); at every position the longest
+        # cue starting there counts, so overlapping cues ("Beendigung des Krieges in der
+        # Ukraine") are all found. The patterns open with a character class, which lets the
+        # regex engine skip ahead in C to the next place a match can start.
         inside = [c for c in self.topics_by_cue if " " not in c and len(c) >= 7]
         at_start = [c for c in self.topics_by_cue if c not in set(inside)]
-        self.at_word_start = re.compile(r"(?<![a-zäöüß])(?=(" + trie_regex(at_start) + "))")
-        self.inside_words = re.compile(r"(?=(" + trie_regex(inside) + "))") if inside else None
+        # Run over " " + text: the consumed character is the one before the cue, not a letter.
+        self.at_word_start = re.compile(r"[^a-zäöüß](?=(" + trie_regex(at_start) + "))")
+        self.inside_words = re.compile(trie_regex(inside)) if inside else None
+        # Topics by sentence text: sentences recur (agency copy, repeated passages).
+        self._memo: dict[str, set[str]] = {}
 
     def topics_of(self, text: str) -> set[str]:
         low = text.lower()
         found: set[str] = set()
-        for pattern in (self.at_word_start, self.inside_words):
-            if pattern is not None:
-                for m in pattern.finditer(low):
-                    found |= self.topics_by_cue[m.group(1)]
+        topics_by_cue = self.topics_by_cue
+        for m in self.at_word_start.finditer(" " + low):
+            found |= topics_by_cue[m.group(1)]
+        if self.inside_words is not None:
+            # Overlapping matches: search again from the position after each match start.
+            search = self.inside_words.search
+            m = search(low)
+            while m is not None:
+                found |= topics_by_cue[m.group()]
+                m = search(low, m.start() + 1)
+        return found
+
+    def _sentence_topics(self, text: str) -> set[str]:
+        found = self._memo.get(text)
+        if found is None:
+            if len(self._memo) > 50_000:
+                self._memo.clear()
+            found = self._memo[text] = self.topics_of(text)
         return found
 
     def __call__(self, doc: Doc) -> Doc:
         sents = sentence_spans(doc)
+        text = doc_text(doc)
         memo: dict[int, set[str]] = {}
+
+        def sentence_text(sent: Span) -> str:
+            # span_text(doc, sent.start, sent.end): a Span keeps its character bounds.
+            return text[sent.start_char : sent.end_char]
 
         def topics_in(sent: Span) -> set[str]:
             # Only sentences that can matter are matched: the regex is the costly part.
             found = memo.get(sent.start)
             if found is None:
-                found = memo[sent.start] = self.topics_of(span_text(doc, sent.start, sent.end))
+                # A copy: the memoized set is shared across documents, callers may extend theirs.
+                found = memo[sent.start] = set(self._sentence_topics(sentence_text(sent)))
             return found
 
         drafts = doc._.contacts or []
@@ -88,13 +112,40 @@ class ContactTopics:
                 if follow.start in contact_sentences or not _continues(doc, d, follow):
                     break
                 d.topics |= topics_in(follow)
-        doc.user_data["topic_sentences"] = [
-            (sent.start, topics_in(sent))
-            for sent in sents
-            if _TOPIC_CUES.search(span_text(doc, sent.start, sent.end)) and topics_in(sent)
-        ]
+        # Sentences that name topics of a conversation: _TOPIC_CUES only where one of the
+        # literals it needs occurs in the sentence.
+        low_text = lowered_text(doc, text)
+        cue_spans = None if low_text is None else needle_spans(low_text, _TOPIC_CUE_NEEDLES)
+        topic_sentences = []
+        if cue_spans is None or cue_spans:
+            for sent in sents:
+                if cue_spans is not None:
+                    begin = sent.start_char
+                    end = sent.end_char
+                    if not any(begin <= p and q <= end for p, q in cue_spans):
+                        continue
+                if _TOPIC_CUES.search(sentence_text(sent)) and topics_in(sent):
+                    topic_sentences.append((sent.start, topics_in(sent)))
+        doc.user_data["topic_sentences"] = topic_sentences
         doc.user_data["article_topics"] = lambda: self.topics_of(doc_text(doc))
         return doc
+
+
+# Literal strings without one of which _TOPIC_CUES cannot match (lowercase).
+_TOPIC_CUE_NEEDLES = (
+    "them",
+    "ging es",
+    "geht es",
+    "sprach",
+    "beriet",
+    "schwerpunkt",
+    "tagesordnung",
+    "mittelpunkt",
+    "erörtert",
+    "diskutiert",
+    "besprochen",
+    "stand",
+)
 
 
 _CONTINUATION_OPENERS = frozenset("""beide er sie dabei zudem auch im es thema themen""".split())

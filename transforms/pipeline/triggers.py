@@ -7,15 +7,19 @@ compound nouns ("Außenministertreffen", "Friedensgespräche") by their last par
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import compress, count
+from operator import or_
 
+from spacy.attrs import LEMMA
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
 
 from transforms.pipeline.actors import ActorMention
 from transforms.pipeline.clauses import Draft
-from transforms.pipeline.tokens import sentence_spans, span_text, token_lemmas, token_table
+from transforms.pipeline.tokens import sentence_spans, span_text, token_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +245,42 @@ def _suffixes(rules: TriggerRules) -> tuple[str, ...]:
     return found
 
 
+class _FormFlags(dict):
+    """Lowercase form -> whether it may start a draft: a trigger word, a separable verb, one
+    of the context cues "erwartet" and "zu Gast", or a compound ending in a trigger noun.
+    Filled on first sight of a form (``__missing__`` runs only on a miss)."""
+
+    def __init__(self, rules: TriggerRules):
+        super().__init__()
+        self.cues = frozenset(rules.words) | frozenset(rules.separable) | {"erwartet", "gast"}
+        self.rules = rules
+        self.suffixes = tuple(suffix for suffix, _ in rules.suffixes)
+
+    def __missing__(self, w: str) -> bool:
+        flag = self[w] = w in self.cues or (
+            len(w) > 8 and w.endswith(self.suffixes) and w not in self.rules.suffix_exceptions
+        )
+        return flag
+
+
+class _LemmaFlags(dict):
+    """Lemma hash -> whether the lemma (lowercased) is a trigger word, filled on first sight;
+    ``lowered`` keeps the lowercased trigger lemmas (and others asked for at candidates)."""
+
+    def __init__(self, rules: TriggerRules):
+        super().__init__()
+        self.words = rules.words
+        self.strings = None  # the vocabulary's StringStore, set per document
+        self.lowered: dict[int, str] = {}
+
+    def __missing__(self, h: int) -> bool:
+        lemma = self.strings[h].lower()
+        flag = self[h] = lemma in self.words
+        if flag:
+            self.lowered[h] = lemma
+        return flag
+
+
 # --- the component -----------------------------------------------------------------
 
 
@@ -250,62 +290,100 @@ def create_contact_triggers(nlp: Language, name: str, rules: TriggerRules):
 
 
 class ContactTriggers:
+    """Finds the contact words of a document.
+
+    Trigger words are rare among tokens, so the component does not look at every token in
+    Python: per-form and per-lemma flags (cached across documents) are mapped over the
+    token arrays in C, and only the few flagged positions run the rules.
+    """
+
     def __init__(self, rules: TriggerRules):
         self.rules = rules
+        # Whether a word form / a lemma hash can make a draft, cached: the vocabulary repeats
+        # from document to document, so the flags of a document's tokens are one C-level map
+        # over these dicts (new forms are classified on first sight, by ``__missing__``).
+        self._form_flags = _FormFlags(rules)
+        self._lemma_flags = _LemmaFlags(rules)
+
+    def _candidates(self, doc: Doc, lowers: list[str]) -> tuple[list[int], list[int]]:
+        """Positions whose lowercase form or lemma can make a draft, in order, and the lemma
+        hashes of all tokens."""
+        form_flags = self._form_flags
+        lemma_flags = self._lemma_flags
+        if len(form_flags) > 500_000 or len(lemma_flags) > 500_000:  # bound the caches
+            form_flags.clear()
+            lemma_flags.clear()
+        lemma_flags.strings = doc.vocab.strings
+        lemmas = doc.to_array(LEMMA).tolist()
+        # compress/count/or_ keep the per-token work in C.
+        flags = map(or_, map(form_flags.__getitem__, lowers), map(lemma_flags.__getitem__, lemmas))
+        return list(compress(count(), flags)), lemmas
 
     def __call__(self, doc: Doc) -> Doc:
         drafts: list[Draft] = []
-        rules = self.rules
         lowers = token_table(doc).lowers
-        lemmas = token_lemmas(doc)
-        sents = sentence_spans(doc)
-        for sent in sents:
-            for i in range(sent.start, sent.end):
-                low = lowers[i]
-                if not low.isalpha():
-                    continue
-                particles = rules.separable.get(low)
-                if particles:
-                    rule = _separable_rule(lowers, i, sent.end, particles)
-                    if rule is not None:
-                        drafts.append(Draft(i, rule, sent, rule.contact_type))
-                        continue
-                rule = rule_for(rules, low, lemmas[i])
-                if rule is not None:
-                    drafts.append(Draft(i, rule, sent, rule.contact_type))
-        places = {h.start for h in doc._.place_hits or []}
-        seats = {h.start: h for h in doc._.place_hits or [] if h.first("SEAT")}
-        for sent in sents:
-            for i in range(sent.start, sent.end):
-                low = lowers[i]
-                if low == "erwartet" and any(
-                    lowers[k] in ("in", "im", "nach") and k + 1 in places for k in range(sent.start, i)
-                ):
-                    # "wird heute in Kiew erwartet": an expected arrival is a planned visit.
-                    drafts.append(Draft(i, TriggerRule("visit"), sent, "visit", status="planned"))
-                elif low == "gast" and i > sent.start and lowers[i - 1] == "zu":
-                    # "zu Gast in/bei/im": a visit, and a meeting with the host at a seat of government.
-                    drafts.append(Draft(i, TriggerRule("visit"), sent, "visit"))
-                    j = i + 1
-                    while j < sent.end and lowers[j] in ("im", "in", "bei", "beim", "dem", "der", "den"):
-                        j += 1
-                    seat = seats.get(j)
-                    if seat is not None:
-                        entry = seat.first("SEAT")
-                        host = ActorMention(
-                            seat.start,
-                            seat.end,
-                            span_text(doc, seat.start, seat.end),
-                            "office",
-                            role=entry.role,
-                            country=entry.country,
-                            jurisdiction=entry.jurisdiction,
-                            sentence_start=sent.start,
-                        )
-                        drafts.append(Draft(i, TriggerRule("meeting"), sent, "meeting", host=host))
-        drafts.sort(key=lambda d: d.trigger)
+        positions, lemmas = self._candidates(doc, lowers)
+        if positions:
+            self._drafts_at(doc, lowers, lemmas, positions, drafts)
         doc._.contacts = drafts
         return doc
+
+    def _drafts_at(
+        self, doc: Doc, lowers: list[str], lemmas: list[int], positions: list[int], drafts: list[Draft]
+    ) -> None:
+        """The drafts at the candidate positions, in token order; at one position the word
+        rules come before the context cues ("erwartet", "zu Gast")."""
+        rules = self.rules
+        lemma_lower = self._lemma_flags.lowered
+        sents = sentence_spans(doc)
+        starts = [s.start for s in sents]
+        places = seats = None
+        for i in positions:
+            sent = sents[bisect_right(starts, i) - 1]
+            low = lowers[i]
+            if low.isalpha():
+                particles = rules.separable.get(low)
+                rule = _separable_rule(lowers, i, sent.end, particles) if particles else None
+                if rule is None:
+                    lemma = lemma_lower.get(lemmas[i])
+                    if lemma is None:
+                        lemma = lemma_lower[lemmas[i]] = doc.vocab.strings[lemmas[i]].lower()
+                    rule = rule_for(rules, low, lemma)
+                if rule is not None:
+                    drafts.append(Draft(i, rule, sent, rule.contact_type))
+            if low == "erwartet":
+                if places is None:
+                    hits = doc._.place_hits or []
+                    places = {h.start for h in hits}
+                    seats = {h.start: h for h in hits if h.first("SEAT")}
+                if any(lowers[k] in ("in", "im", "nach") and k + 1 in places for k in range(sent.start, i)):
+                    # "wird heute in Kiew erwartet": an expected arrival is a planned visit.
+                    drafts.append(Draft(i, TriggerRule("visit"), sent, "visit", status="planned"))
+            elif low == "gast" and i > sent.start and lowers[i - 1] == "zu":
+                if places is None:
+                    hits = doc._.place_hits or []
+                    places = {h.start for h in hits}
+                    seats = {h.start: h for h in hits if h.first("SEAT")}
+                # "zu Gast in/bei/im": a visit, and a meeting with the host at a seat of government.
+                drafts.append(Draft(i, TriggerRule("visit"), sent, "visit"))
+                j = i + 1
+                end = sent.end
+                while j < end and lowers[j] in ("im", "in", "bei", "beim", "dem", "der", "den"):
+                    j += 1
+                seat = seats.get(j)
+                if seat is not None:
+                    entry = seat.first("SEAT")
+                    host = ActorMention(
+                        seat.start,
+                        seat.end,
+                        span_text(doc, seat.start, seat.end),
+                        "office",
+                        role=entry.role,
+                        country=entry.country,
+                        jurisdiction=entry.jurisdiction,
+                        sentence_start=sent.start,
+                    )
+                    drafts.append(Draft(i, TriggerRule("meeting"), sent, "meeting", host=host))
 
 
 def _separable_rule(lowers: list[str], i: int, end: int, particles: dict[str, TriggerRule]):
