@@ -10,6 +10,7 @@ from transforms.pipeline.clauses import (
 )
 from transforms.pipeline.lexicon import german_word_list
 from transforms.pipeline.tokens import (
+    is_lower_word,
     lower,
     text,
 )
@@ -45,7 +46,9 @@ class ContactLocations:
                     and 0 < abs(hit.start - d.trigger) <= 3
                     and (lower(doc, d.trigger).startswith("besuch"))
                 )
-                if prev in _PLACE_PREPS or prev2 in _PLACE_PREPS or adjective or after_list or visited:
+                described = _described_place(doc, hit.start, sent.start)
+                introduced = prev in _PLACE_PREPS or prev2 in _PLACE_PREPS or described
+                if introduced or adjective or after_list or visited:
                     cands.append((hit, entry, prev))
             if not cands and d.contact_type == "visit":
                 unknown = _unknown_destination(doc, d)
@@ -71,6 +74,32 @@ class ContactLocations:
                 hit, entry, _ = min(cands, key=lambda c: _distance_tokens(c[0].start, d.trigger))
                 d.location = entry.place
         return doc
+
+
+# Nouns that describe the place a name follows: "in der saudischen Hafenstadt Dschidda".
+_PLACE_NOUNS = frozenset(
+    """stadt hauptstadt hafenstadt küstenstadt grenzstadt großstadt kleinstadt millionenstadt
+    metropole kurort badeort ferienort urlaubsort region provinz insel heimatstadt ortschaft
+    gemeinde residenz""".split()
+)
+_ARTICLES = frozenset({"der", "dem", "den", "die", "des"})
+
+
+def _described_place(doc: Doc, start: int, sent_start: int) -> bool:
+    """ "in der ukrainischen Hauptstadt Kiew", "im südkoreanischen Küstenort": a place
+    preposition before a description of the place (article, adjectives, a place noun)."""
+    i = start - 1
+    saw_noun = False
+    while i >= sent_start and start - i <= 5:
+        low = lower(doc, i)
+        if low in _PLACE_NOUNS:
+            saw_noun = True
+        elif low in _PLACE_PREPS:
+            return saw_noun
+        elif not (low in _ARTICLES or is_lower_word(doc, i)):
+            return False
+        i -= 1
+    return False
 
 
 def _unknown_destination(doc: Doc, d: Draft) -> str | None:

@@ -339,6 +339,8 @@ def _distributive_partners(doc: Doc, d: Draft, subject: ActorMention | None) -> 
     ordered = sorted((m for m in d.mentions if m is not subject), key=lambda m: m.start)
     partners: list[ActorMention] = []
     for m in ordered:
+        if _companion(doc, m, d.sent.start):
+            continue  # "telefonierten gemeinsam mit Selenskyj mit Trump": Selenskyj is on their side
         gov = governing_preposition(doc, m, d.sent)
         # German objects may stand before a final participle ("Meloni ... getroffen").
         direct_object = not d.rule.is_noun and gov is None
@@ -377,6 +379,14 @@ def _distributive_partners(doc: Doc, d: Draft, subject: ActorMention | None) -> 
 
 
 _MEET_VERBS = frozenset("""traf trafen trifft getroffen treffen""".split())
+
+
+def _companion(doc: Doc, m: ActorMention, sent_start: int) -> bool:
+    """ "gemeinsam mit X", "zusammen mit X": X joins the subject, it is not a partner."""
+    for i in range(m.start - 1, max(sent_start, m.start - 5), -1):
+        if lower(doc, i) == "mit":
+            return i > sent_start and lower(doc, i - 1) in ("gemeinsam", "zusammen")
+    return False
 
 
 def _same_country(partners: list[ActorMention]) -> bool:

@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from transforms.knowledge import CORE_ROLES, KnowledgeBase, load_knowledge_base
 from transforms.pipeline.actors import ActorMention
 from transforms.pipeline.lexicon import read_places
-from transforms.pipeline.tokens import is_lower_word, lower, sentence_spans, text
+from transforms.pipeline.tokens import is_lower_word, lower, sentence_spans, text, token_table
 from transforms.records import Participant
 
 _DEFINITE = frozenset(
@@ -358,7 +358,9 @@ def _is_definite(doc: Doc, d) -> bool:
 
 
 def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> list:
+    _drop_occasion_groups(doc, drafts)
     drafts = _expand_partners(drafts)
+    headlines = _headline_starts(doc)
     history: list[tuple[str, list[Participant]]] = []
     for d in drafts:
         when = d.date.value if d.date is not None and d.date.precision == "day" else None
@@ -373,7 +375,23 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
     live = [d for d in drafts if not d.is_cancelled]
     records: list = []
     references: list = []
+    participations: list = []
     for d in live:
+        if _is_participation(doc, d) and _has_definite_noun(doc, d, live):
+            if any(lower(doc, i) in _NEGATIONS for i in range(d.sent.start, d.sent.end)):
+                continue  # "an den Verhandlungen selbst nahm er aber nicht teil"
+            # "An den Gesprächen nahmen auch Waltz und Witkoff teil": more participants of a
+            # contact already reported, not a contact of its own.
+            participations.append(d)
+            continue
+        if not d.participants and _is_next_summit(doc, d):
+            # "Der nächste Gipfel soll in der Türkei stattfinden": the group's next meeting.
+            group = _last_group(records)
+            if group:
+                d.participants = group
+                d.contact_type = "multilateral"
+                records.append(d)
+                continue
         n = len(d.participants)
         if d.contact_type == "visit":
             # A visit is travel to a place: without a destination it only refers to one.
@@ -397,7 +415,9 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
         else:
             references.append(d)
     records = _expand_visits(doc, records, resolver)
-    records = _merge_repeats(records, resolver.place_country)
+    records = _merge_repeats(records, resolver.place_country, headlines)
+    for d in participations:
+        _add_participants(doc, d, records)
     for ref in references:
         target = _reference_target(ref, records)
         if target is None:
@@ -411,6 +431,7 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
         if ref.date is not None and ref.has_date_expression and _refines(target.date, ref.date):
             target.date = ref.date
     _attach_topic_sentences(doc, records)
+    _inherit_dates(doc, records)
     _inherit_locations(doc, records)
     crisis_article = None
     for r in records:
@@ -584,17 +605,26 @@ def _same_destination(a: str | None, b: str | None, place_country: dict[str, str
     return bool(ca and ca == cb and (a_is_country or b_is_country))
 
 
-def _merge_repeats(records: list, place_country: dict) -> list:
-    """Merge contacts reported twice in one article (same type and participants)."""
+def _merge_repeats(records: list, place_country: dict, headlines: frozenset[int] = frozenset()) -> list:
+    """Merge contacts reported twice in one article (same type and participants).
+
+    A headline ("Rubio und Lawrow verhandeln in Riad") announces the contact the text then
+    reports: whatever its verb, it merges with the body's contact of the same participants,
+    and the body's type, place and date win. A visit by some of the travellers of a visit
+    to the same place ("Für Merz ist es die erste Reise in die Ukraine") is that visit.
+    """
     kept: list = []
     for d in records:
         key = frozenset(p.actor_id for p in d.participants)
         twin = None
         for k in kept:
-            if frozenset(p.actor_id for p in k.participants) != key:
+            k_key = frozenset(p.actor_id for p in k.participants)
+            both_visits = d.contact_type == "visit" and k.contact_type == "visit"
+            if k_key != key and not (both_visits and key and key <= k_key):
                 continue
+            headline_pair = (k.sent.start in headlines) != (d.sent.start in headlines)
             same_type = k.contact_type == d.contact_type or (
-                (d.rule.flexible or k.rule.flexible)
+                (d.rule.flexible or k.rule.flexible or headline_pair)
                 and d.contact_type in _TALK_COMPATIBLE[k.contact_type]
                 and "visit" not in (d.contact_type, k.contact_type)
             )
@@ -610,6 +640,11 @@ def _merge_repeats(records: list, place_country: dict) -> list:
             break
         if twin is None:
             kept.append(d)
+            continue
+        if twin.sent.start in headlines and d.sent.start not in headlines:
+            # The body's report of the contact replaces the headline's.
+            d.topics |= twin.topics
+            kept[kept.index(twin)] = d
             continue
         if twin.rule.flexible and not d.rule.flexible:
             twin.contact_type = d.contact_type
@@ -668,6 +703,125 @@ def _attach_topic_sentences(doc: Doc, records: list) -> None:
         target = before[-1] if before else (after[0] if after else None)
         if target is not None:
             target.topics |= topics
+
+
+_OCCASION_KINDS = frozenset({"organization", "group"})
+
+
+def _drop_occasion_groups(doc: Doc, drafts: list) -> None:
+    """ "Am Rande des Gipfels der SCO traf er Xi": the summit is the occasion of the meeting,
+    its group no participant of it. Organizations and groups named inside an "am Rande"
+    phrase are dropped from the contacts of the verbs outside that phrase (the summit's own
+    noun keeps them)."""
+    lowers = token_table(doc).lowers
+    verb_triggers = sorted(d.trigger for d in drafts if not d.rule.is_noun)
+    for sent in {d.sent.start: d.sent for d in drafts}.values():
+        for r in range(sent.start + 1, sent.end):
+            if lowers[r] != "rande" or lowers[r - 1] not in ("am", "an"):
+                continue
+            end = next((t for t in verb_triggers if r < t < sent.end), sent.end)
+            end = next((i for i in range(r, end) if lowers[i] in (",", ";", ":")), end)
+            for d in drafts:
+                if d.sent.start != sent.start or d.rule.is_noun or r < d.trigger < end:
+                    continue
+                d.mentions = [m for m in d.mentions if not (m.kind in _OCCASION_KINDS and r < m.start < end)]
+
+
+def _headline_starts(doc: Doc) -> frozenset[int]:
+    """Start tokens of the headline lines that open an article (no sentence-final punctuation)."""
+    texts = token_table(doc).texts
+    starts = []
+    for sent in sentence_spans(doc)[:3]:
+        last = sent.end - 1
+        while last > sent.start and not texts[last].strip():
+            last -= 1
+        if texts[last] in (".", "!", "?", "…", '"', "“", "”", "«", "»", ")"):
+            break
+        starts.append(sent.start)
+    return frozenset(starts)
+
+
+_PARTICIPATION_VERBS = frozenset({"nahm", "nahmen", "nimmt", "nehmen"})
+_NEGATIONS = frozenset({"nicht", "nie", "niemals", "kein", "keine", "keiner"})
+
+
+def _is_participation(doc: Doc, d) -> bool:
+    return not d.rule.is_noun and lower(doc, d.trigger) in _PARTICIPATION_VERBS
+
+
+_REFERRING = frozenset({"den", "dem", "der", "des", "am", "beim", "diesen", "diesem", "dieser"})
+
+
+def _has_definite_noun(doc: Doc, d, drafts: list) -> bool:
+    """ "An den (gut vierstündigen) Gesprächen", "am Treffen": the sentence points back to a
+    contact with a definite noun."""
+    for o in drafts:
+        if o is d or o.sent.start != d.sent.start or not o.rule.is_noun:
+            continue
+        if any(lower(doc, i) in _REFERRING for i in range(max(o.sent.start, o.trigger - 4), o.trigger)):
+            return True
+    return False
+
+
+def _add_participants(doc: Doc, d, records: list) -> None:
+    """Adds the participants of "nahmen auch X und Y teil" to the contact the sentence refers
+    to: the last summit for "am Gipfel", else the last contact reported before it."""
+    lowers = token_table(doc).lowers
+    nouns = [w for w in lowers[d.sent.start : d.sent.end] if w.startswith(("gipfel", "sitzung"))]
+    before = [r for r in records if r.sent.start < d.sent.start and r.contact_type != "visit"]
+    if nouns:
+        summits = [r for r in before if r.contact_type == "multilateral"]
+        before = summits or before
+    if not before:
+        return
+    target = max(before, key=lambda r: r.trigger)
+    known = {p.actor_id for p in target.participants}
+    for p in d.participants:
+        if p.actor_id not in known and p.actor_kind != "delegation":
+            target.participants.append(p)
+            known.add(p.actor_id)
+    target.topics |= d.topics
+
+
+_NEXT = frozenset({"nächste", "nächsten", "kommende", "kommenden", "folgende", "folgenden"})
+
+
+def _is_next_summit(doc: Doc, d) -> bool:
+    if not (d.rule.is_noun and lower(doc, d.trigger).startswith("gipfel")):
+        return False
+    return any(lower(doc, i) in _NEXT for i in range(max(d.sent.start, d.trigger - 2), d.trigger))
+
+
+def _last_group(records: list) -> list:
+    for r in reversed(records):
+        groups = [p for p in r.participants if p.actor_kind in _OCCASION_KINDS]
+        if groups:
+            return list(groups)
+    return []
+
+
+def _inherit_dates(doc: Doc, records: list) -> None:
+    """A contact whose sentence states no date, reported right after a dated one that shares a
+    participant, happened on that day: "... sind am Samstag in Kiew eingetroffen. Die vier
+    trafen dort Selenskyj." Only for occurred contacts, and only across a few sentences."""
+    sentence_number = {s.start: n for n, s in enumerate(sentence_spans(doc))}
+    ordered = sorted(records, key=lambda r: r.trigger)
+    for n, r in enumerate(ordered):
+        if r.status != "occurred" or r.has_date_expression or (r.date is not None and not r.date_is_soft):
+            continue
+        ids = {p.actor_id for p in r.participants}
+        for prev in reversed(ordered[:n]):
+            gap = sentence_number[r.sent.start] - sentence_number[prev.sent.start]
+            if gap > 3:
+                break
+            if prev.status != "occurred" or prev.date is None or prev.date_is_soft:
+                continue
+            if prev.date.precision != "day":
+                continue
+            if ids & {p.actor_id for p in prev.participants}:
+                r.date = prev.date
+                r.date_is_soft = False
+                break
 
 
 # --- the component -----------------------------------------------------------------

@@ -1,0 +1,110 @@
+"""How an article's contacts are put together (transforms/pipeline/resolution.py).
+
+Every sentence here is written for these tests; none comes from an outlet or ../shared.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_pipeline import knowledge_base, nlp, records  # noqa: F401  (fixtures)
+
+
+def _one(found: list[dict], contact_type: str) -> dict:
+    matching = [r for r in found if r["type"] == contact_type]
+    assert len(matching) == 1, found
+    return matching[0]
+
+
+def test_participants_named_later_join_the_reported_talks(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Außenminister Rubio und sein russischer Amtskollege Lawrow trafen sich am Dienstag in Riad. "
+        "An den Gesprächen nahmen auch der Sondergesandte Steve Witkoff und Mike Waltz teil.",
+        "2025-02-19",
+    )
+    meeting = _one(found, "meeting")
+    assert meeting["participants"] == ["Marco Rubio", "Mike Waltz", "Sergej Lawrow", "Steve Witkoff"]
+    assert len(found) == 1
+
+
+def test_a_negated_participation_adds_no_one(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Selenskyj und Witkoff verhandelten am Sonntag in Berlin. "
+        "An den Verhandlungen selbst nahm Kanzler Merz aber nicht teil.",
+        "2025-12-15",
+    )
+    assert all("Friedrich Merz" not in r["participants"] for r in found), found
+
+
+def test_headline_merges_into_the_body_report(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Rubio und Lawrow verhandeln in Riad\n\n"
+        "US-Außenminister Marco Rubio und Russlands Außenminister Sergej Lawrow trafen sich am Dienstag "
+        "in Riad.",
+        "2025-02-18",
+    )
+    assert [(r["type"], r["date"]) for r in found] == [("meeting", "2025-02-18")]
+
+
+def test_the_summit_is_the_occasion_not_a_participant_of_a_meeting_on_its_sidelines(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Am Rande des Nato-Gipfels in Den Haag traf Trump am Mittwoch Selenskyj.",
+        "2025-06-26",
+    )
+    meeting = _one(found, "meeting")
+    assert meeting["participants"] == ["Donald Trump", "Wolodymyr Selenskyj"]
+
+
+def test_the_next_summit_is_one_of_the_same_group(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Die Staats- und Regierungschefs der Nato haben sich am Mittwoch in Den Haag zu ihrem Gipfel "
+        "getroffen. Der nächste Gipfel soll im kommenden Jahr in der Türkei stattfinden.",
+        "2025-06-26",
+    )
+    planned = [r for r in found if r["status"] == "planned"]
+    assert [(r["type"], r["participants"], r["location"]) for r in planned] == [
+        ("multilateral", ["org@NATO"], "Türkei")
+    ]
+
+
+def test_a_companion_is_on_the_callers_side(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Macron und Starmer telefonierten am Montag gemeinsam mit Selenskyj mit US-Präsident Trump.",
+        "2025-05-13",
+    )
+    call = _one(found, "phone_call")
+    assert call["participants"] == ["Donald Trump", "Emmanuel Macron", "Keir Starmer", "Wolodymyr Selenskyj"]
+
+
+def test_a_trip_of_one_of_the_travellers_to_the_same_country_is_the_same_visit(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Merz, Macron und Tusk sind am Samstag nach Kiew gereist. "
+        "Für Merz ist es die erste Reise in die Ukraine als Kanzler.",
+        "2025-05-11",
+    )
+    visit = _one(found, "visit")
+    assert visit["location"] == "Kiew"
+    assert visit["participants"] == ["Donald Tusk", "Emmanuel Macron", "Friedrich Merz"]
+
+
+@pytest.mark.parametrize(
+    ("second", "expected"),
+    [
+        ("Die drei trafen dort Präsident Selenskyj.", "2025-05-10"),
+        ("Merz und Macron trafen in der Hauptstadt Präsident Selenskyj.", "2025-05-10"),
+    ],
+)
+def test_an_undated_contact_right_after_a_dated_one_of_the_same_actors_shares_its_day(
+    nlp,  # noqa: F811
+    second,
+    expected,
+):
+    found = records(nlp, "Merz, Macron und Tusk sind am Samstag nach Kiew gereist. " + second, "2025-05-12")
+    assert _one(found, "meeting")["date"] == expected
