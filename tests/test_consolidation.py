@@ -108,3 +108,17 @@ def test_an_undated_contact_right_after_a_dated_one_of_the_same_actors_shares_it
 ):
     found = records(nlp, "Merz, Macron und Tusk sind am Samstag nach Kiew gereist. " + second, "2025-05-12")
     assert _one(found, "meeting")["date"] == expected
+
+
+def test_the_invited_guest_is_the_traveller(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Präsident Trump hat Chinas Staatschef Xi Jinping zu einem Staatsbesuch nach Washington eingeladen.",
+        "2025-11-04",
+    )
+    visit = _one(found, "visit")
+    assert (visit["participants"], visit["location"], visit["status"]) == (
+        ["Xi Jinping"],
+        "Washington",
+        "planned",
+    )

@@ -224,6 +224,11 @@ class ContactParticipants:
     def _traveller(
         doc: Doc, d: Draft, eligible: list[ActorMention], subject, possessor
     ) -> list[ActorMention]:
+        # "Trump hat Xi zu einem Staatsbesuch eingeladen": the guest travels, not the host.
+        if d.rule.is_noun and subject is not None and is_invitation(doc, d.sent):
+            guests = [m for m in eligible if m is not subject and m.kind in ("person", "office", "counterpart")]
+            if guests:
+                return guests[:1]
         # "Besuch von X", "Xs Besuch", "sein Besuch": the traveller is named next to the noun.
         if d.rule.is_noun:
             for m in eligible:
@@ -257,6 +262,14 @@ class ContactParticipants:
 
 
 _TRAVELLER_GLUE = frozenset({",", "und", "sowie", "der", "die", "das", "des", "dem", "den"})
+
+_INVITATION_WORDS = frozenset({"eingeladen", "einladen", "einlud", "einluden", "lädt", "lud", "luden"})
+
+
+def is_invitation(doc: Doc, sent: Span) -> bool:
+    """ "hat ... eingeladen", "lud ... ein", "lädt ... ein" in the sentence of a visit noun."""
+    lowers = token_table(doc).lowers
+    return any(w in _INVITATION_WORDS for w in lowers[sent.start : sent.end])
 
 
 _VISIT_NOUNS = frozenset({"besuch", "reise", "ankunft", "visite", "besuchs", "reisen"})

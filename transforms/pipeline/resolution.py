@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 from transforms.knowledge import CORE_ROLES, KnowledgeBase, load_knowledge_base
 from transforms.pipeline.actors import ActorMention
 from transforms.pipeline.lexicon import read_places
+from transforms.pipeline.participants import is_invitation
 from transforms.pipeline.tokens import is_lower_word, lower, sentence_spans, text, token_table
 from transforms.records import Participant
 
@@ -367,6 +368,8 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
         d.participants = _participants(resolver, d.mentions, when, history)
         if len(d.participants) >= 2 or (d.contact_type == "visit" and d.participants):
             history.append((d.contact_type, d.participants))
+        if d.contact_type == "visit" and d.rule.is_noun and is_invitation(doc, d.sent):
+            d.status = "planned"  # "hat Xi zu einem Staatsbesuch eingeladen": the visit is to come
         kinds = {p.actor_kind for p in d.participants}
         if d.contact_type in ("meeting", "negotiation") and kinds & {"organization", "group"}:
             d.contact_type = "multilateral"
