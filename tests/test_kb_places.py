@@ -12,9 +12,7 @@ HEADER = ["name", "country_iso3", "forms"]
 
 # States not (yet) in countries.csv whose cities are in the gazetteer. Move a code out of here
 # when its country is added to countries.csv.
-OTHER_STATES = set(
-    "AGO CHL GHA KEN KHM LAO MAR MNG MYS NGA PER PHL RWA SDN THA TKM TUN URY VNM".split()
-)
+OTHER_STATES: set[str] = set()
 # Forms that are also ordinary German words (spaCy's lemma table), kept on purpose.
 COMMON_WORDS_OK = {"Wiener"}
 # Forms equal to a person's surname or alias, kept on purpose: the city and the Grand Duke
