@@ -226,7 +226,8 @@ class ContactParticipants:
     ) -> list[ActorMention]:
         # "Trump hat Xi zu einem Staatsbesuch eingeladen": the guest travels, not the host.
         if d.rule.is_noun and subject is not None and is_invitation(doc, d.sent):
-            guests = [m for m in eligible if m is not subject and m.kind in ("person", "office", "counterpart")]
+            guest_kinds = ("person", "office", "counterpart")
+            guests = [m for m in eligible if m is not subject and m.kind in guest_kinds]
             if guests:
                 return guests[:1]
         # "Besuch von X", "Xs Besuch", "sein Besuch": the traveller is named next to the noun.
