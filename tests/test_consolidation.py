@@ -122,3 +122,22 @@ def test_the_invited_guest_is_the_traveller(nlp):  # noqa: F811
         "Washington",
         "planned",
     )
+
+
+def test_the_leaders_of_a_president_led_state_are_its_president(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Die Staats- und Regierungschefs von Frankreich, Italien und Polen kamen am Sonntag in London zusammen.",
+        "2025-03-03",
+    )
+    assert _one(found, "meeting")["participants"] == ["Donald Tusk", "Emmanuel Macron", "Giorgia Meloni"]
+
+
+def test_a_travellers_next_contact_is_at_the_place_of_the_visit(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Indiens Außenminister Subrahmanyam Jaishankar ist zu einem Besuch in Berlin eingetroffen. "
+        "Am Mittwoch trifft er Bundesaußenminister Johann Wadephul.",
+        "2025-06-10",
+    )
+    assert _one(found, "meeting")["location"] == "Berlin"

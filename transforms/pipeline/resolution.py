@@ -168,10 +168,15 @@ class ActorResolver:
             role = m.role
             if role is None:
                 return []
+            leaders = role == "head_of_government" and self._is_leaders_phrase(m)
             if m.countries:
-                out = [self.office(role, c, m.text, when) for c in m.countries]
+                out = [
+                    self.office(_leader_role(c) if leaders else role, c, m.text, when) for c in m.countries
+                ]
                 return [p for p in out if p]
             jurisdiction = m.jurisdiction or m.country
+            if leaders and jurisdiction:
+                role = _leader_role(jurisdiction)
             if jurisdiction is None and m.is_possessive:
                 jurisdiction = self._antecedent_country(m)
             if jurisdiction is None:
@@ -188,6 +193,14 @@ class ActorResolver:
             p = self.office(role, jurisdiction, m.text, when)
             return [p] if p else []
         return []
+
+    def _is_leaders_phrase(self, m: ActorMention) -> bool:
+        """ "die Staats- und Regierungschefs": the leaders, whichever office leads the country."""
+        return (
+            m.start >= 2
+            and lower(self.doc, m.start - 1) == "und"
+            and lower(self.doc, m.start - 2) == "staats-"
+        )
 
     def gender_of(self, m: ActorMention) -> str | None:
         person_id = m.person_id
@@ -343,6 +356,18 @@ def _participants(resolver: ActorResolver, mentions, when: date | None, history=
     ]
 
 
+# States led by their president (who sits at summits, e.g. in the European Council for France,
+# Lithuania, Romania and Cyprus): "die Staats- und Regierungschefs" means the president there.
+_PRESIDENT_LED = frozenset(
+    """AFG ARE ARG AZE BLR BRA CHL CHN COL CYP EGY FRA GHA IDN IRN KAZ KEN KOR LTU MEX NGA PER PHL ROU
+    RUS SYR TUR UKR USA UZB VEN ZAF""".split()
+)
+
+
+def _leader_role(country: str) -> str:
+    return "head_of_state" if country in _PRESIDENT_LED else "head_of_government"
+
+
 def _is_definite(doc: Doc, d) -> bool:
     i = d.trigger - 1
     steps = 0
@@ -471,6 +496,7 @@ def _inherit_locations(doc: Doc, records: list) -> None:
     )
     dateline = _dateline(doc, places)
     publication = doc._.publication or doc.user_data.get("publication_inferred")
+    sentence_number = {s.start: n for n, s in enumerate(sentence_spans(doc))}
     located: list = []
     for r in sorted(records, key=lambda r: r.trigger):
         if r.location is None and r.contact_type != "visit":
@@ -489,10 +515,29 @@ def _inherit_locations(doc: Doc, records: list) -> None:
                 ]
                 if same_day:
                     r.location = same_day[-1].location
+            if r.location is None:
+                r.location = _visit_place(r, records, sentence_number)
             if r.location is None and dateline and _near_publication(r, publication):
                 r.location = dateline
         if r.location is not None:
             located.append(r)
+
+
+def _visit_place(r, records: list, sentence_number: dict[int, int]) -> str | None:
+    """ "Jaishankar ist zu einem Besuch in Berlin eingetroffen. Am Mittwoch trifft er
+    Wadephul.": a contact of a traveller reported right after the visit is at its place."""
+    ids = {p.actor_id for p in r.participants}
+    here = sentence_number[r.sent.start]
+    visits = [
+        v
+        for v in records
+        if v.contact_type == "visit"
+        and v.location
+        and 0 <= here - sentence_number[v.sent.start] <= 3
+        and v.trigger < r.trigger
+        and ids & {p.actor_id for p in v.participants}
+    ]
+    return max(visits, key=lambda v: v.trigger).location if visits else None
 
 
 def _dateline(doc: Doc, places: list[tuple[int, str]]) -> str | None:
