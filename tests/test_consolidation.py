@@ -127,7 +127,8 @@ def test_the_invited_guest_is_the_traveller(nlp):  # noqa: F811
 def test_the_leaders_of_a_president_led_state_are_its_president(nlp):  # noqa: F811
     found = records(
         nlp,
-        "Die Staats- und Regierungschefs von Frankreich, Italien und Polen kamen am Sonntag in London zusammen.",
+        "Die Staats- und Regierungschefs von Frankreich, Italien und Polen kamen am Sonntag "
+        "in London zusammen.",
         "2025-03-03",
     )
     assert _one(found, "meeting")["participants"] == ["Donald Tusk", "Emmanuel Macron", "Giorgia Meloni"]
