@@ -142,3 +142,14 @@ def test_a_travellers_next_contact_is_at_the_place_of_the_visit(nlp):  # noqa: F
         "2025-06-10",
     )
     assert _one(found, "meeting")["location"] == "Berlin"
+
+
+def test_an_office_after_als_names_no_one_of_its_own(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Als erster Regierungschef eines EU-Staates ist Kanzler Olaf Scholz am Freitag nach Peking gereist. "
+        "Dort traf er Staatschef Xi Jinping.",
+        "2022-11-05",
+    )
+    assert _one(found, "visit")["participants"] == ["Olaf Scholz"]
+    assert _one(found, "meeting")["participants"] == ["Olaf Scholz", "Xi Jinping"]

@@ -162,7 +162,7 @@ class ContactParticipants:
 
     @staticmethod
     def _eligible(doc: Doc, m: ActorMention, sent: Span) -> bool:
-        if m.kind == "speaker" or m.attributes.get("appositive"):
+        if m.kind == "speaker" or m.attributes.get("appositive") or is_predicative(doc, m):
             return False
         if m.attributes.get("genitive") and not _before_visit_noun(doc, m):
             return False
@@ -263,6 +263,23 @@ class ContactParticipants:
 
 
 _TRAVELLER_GLUE = frozenset({",", "und", "sowie", "der", "die", "das", "des", "dem", "den"})
+
+
+def is_predicative(doc: Doc, m: ActorMention) -> bool:
+    """ "Als erster Regierungschef eines G7-Staates ist Scholz ... gereist": an office after
+    "als" says what someone is, it names no one of its own."""
+    if m.kind != "office":
+        return False
+    lowers = token_table(doc).lowers
+    i = m.start - 1
+    while i >= m.sentence_start and m.start - i <= 3:
+        if lowers[i] == "als":
+            return True
+        if not is_lower_word(doc, i):
+            return False
+        i -= 1
+    return False
+
 
 _INVITATION_WORDS = frozenset({"eingeladen", "einladen", "einlud", "einluden", "lädt", "lud", "luden"})
 

@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from transforms.knowledge import CORE_ROLES, KnowledgeBase, load_knowledge_base
 from transforms.pipeline.actors import ActorMention
 from transforms.pipeline.lexicon import read_places
-from transforms.pipeline.participants import is_invitation
+from transforms.pipeline.participants import is_invitation, is_predicative
 from transforms.pipeline.tokens import is_lower_word, lower, sentence_spans, text, token_table
 from transforms.records import Participant
 
@@ -237,6 +237,7 @@ class ActorResolver:
                 for o in by_sentence[sent_start]
                 if o.kind in ("person", "pronoun", "office")
                 and not o.attributes.get("genitive")
+                and not is_predicative(self.doc, o)
                 and not _after_preposition_tok(self.doc, o.start)
             ]
             for o in subjects:
