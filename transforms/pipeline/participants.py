@@ -267,18 +267,22 @@ _TRAVELLER_GLUE = frozenset({",", "und", "sowie", "der", "die", "das", "des", "d
 
 def is_predicative(doc: Doc, m: ActorMention) -> bool:
     """ "Als erster Regierungschef eines G7-Staates ist Scholz ... gereist": an office after
-    "als" says what someone is, it names no one of its own."""
-    if m.kind != "office":
-        return False
+    "als", and what depends on it ("eines G7-Staates"), says what someone is; it names no one
+    of its own."""
     lowers = token_table(doc).lowers
-    i = m.start - 1
-    while i >= m.sentence_start and m.start - i <= 3:
-        if lowers[i] == "als":
-            return True
-        if not is_lower_word(doc, i):
+    ends = {o.end: o for o in doc._.actor_mentions or []}
+    while True:
+        i = m.start - 1
+        while i >= m.sentence_start and m.start - i <= 3 and is_lower_word(doc, i) and lowers[i] != "als":
+            i -= 1
+        if i < m.sentence_start:
             return False
-        i -= 1
-    return False
+        if lowers[i] == "als":
+            return m.kind == "office"
+        before = ends.get(i + 1)
+        if before is None or i + 1 == m.start or m.kind not in ("organization", "country"):
+            return False
+        m = before  # "eines G7-Staates" depends on the office before it
 
 
 _INVITATION_WORDS = frozenset({"eingeladen", "einladen", "einlud", "einluden", "lädt", "lud", "luden"})
