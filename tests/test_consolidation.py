@@ -153,3 +153,16 @@ def test_an_office_after_als_names_no_one_of_its_own(nlp):  # noqa: F811
     )
     assert _one(found, "visit")["participants"] == ["Olaf Scholz"]
     assert _one(found, "meeting")["participants"] == ["Olaf Scholz", "Xi Jinping"]
+
+
+def test_talks_to_be_continued_are_planned_talks_of_the_same_parties(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Unterhändler Russlands und der Ukraine haben am Montag in Istanbul verhandelt. "
+        "Am Mittwoch sollen die Gespräche fortgesetzt werden.",
+        "2025-06-03",
+    )
+    planned = [r for r in found if r["status"] == "planned"]
+    assert [(r["type"], r["participants"], r["date"]) for r in planned] == [
+        ("negotiation", ["delegation@RUS", "delegation@UKR"], "2025-06-04")
+    ]

@@ -421,6 +421,15 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
                 d.contact_type = "multilateral"
                 records.append(d)
                 continue
+        if not d.participants and d.status == "planned" and _continues(doc, d):
+            # "Die Gespräche sollen heute fortgesetzt werden": the same parties meet again.
+            previous = _last_talks(records)
+            if previous is not None:
+                d.participants = list(previous.participants)
+                if d.rule.flexible:
+                    d.contact_type = previous.contact_type
+                records.append(d)
+                continue
         n = len(d.participants)
         if d.contact_type == "visit":
             # A visit is travel to a place: without a destination it only refers to one.
@@ -839,6 +848,24 @@ def _is_next_summit(doc: Doc, d) -> bool:
     if not (d.rule.is_noun and lower(doc, d.trigger).startswith("gipfel")):
         return False
     return any(lower(doc, i) in _NEXT for i in range(max(d.sent.start, d.trigger - 2), d.trigger))
+
+
+_CONTINUATION = frozenset(
+    """fortgesetzt fortsetzen fortzusetzen fortgeführt fortführen fortzuführen erneut wieder""".split()
+)
+
+
+def _continues(doc: Doc, d) -> bool:
+    lowers = token_table(doc).lowers
+    return any(w in _CONTINUATION for w in lowers[d.sent.start : d.sent.end])
+
+
+def _last_talks(records: list):
+    """The last contact of two or more parties that talked (no visit, no group meeting)."""
+    for r in reversed(records):
+        if r.contact_type in ("meeting", "negotiation", "phone_call") and len(r.participants) >= 2:
+            return r
+    return None
 
 
 def _last_group(records: list) -> list:
