@@ -166,3 +166,15 @@ def test_talks_to_be_continued_are_planned_talks_of_the_same_parties(nlp):  # no
     assert [(r["type"], r["participants"], r["date"]) for r in planned] == [
         ("negotiation", ["delegation@RUS", "delegation@UKR"], "2025-06-04")
     ]
+
+
+def test_at_a_summit_the_meeting_verb_keeps_its_own_parties(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Beim Gipfel der Shanghaier Organisation für Zusammenarbeit in Tianjin kam Modi am Sonntag "
+        "mit Xi Jinping zusammen.",
+        "2025-09-01",
+    )
+    meeting = _one(found, "meeting")
+    assert meeting["participants"] == ["Narendra Modi", "Xi Jinping"]
+    assert meeting["location"] == "Tianjin"

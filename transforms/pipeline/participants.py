@@ -63,15 +63,31 @@ class ContactParticipants:
             sent_drafts = [d for d in sent_drafts if not d.rule.needs_partner or _has_partner(doc, d, sent)]
             if not sent_drafts:
                 continue
+            occasions = occasion_spans(doc, sent, sent_drafts)
+
+            def occasion_of(m: ActorMention, spans=occasions) -> tuple[int, int] | None:
+                return next(((a, b) for a, b in spans if a < m.start < b), None)
+
             main_subject = next(
                 (
                     m
                     for m in eligible
-                    if not segs[seg_of.get(m.start, 0)].is_subordinate and _is_subject(doc, m, eligible)
+                    if not segs[seg_of.get(m.start, 0)].is_subordinate
+                    and occasion_of(m) is None
+                    and _is_subject(doc, m, eligible)
                 ),
                 None,
             )
             for m in eligible:
+                occasion = occasion_of(m) if m.kind in ("organization", "group") else None
+                if occasion is not None:
+                    # The summit's group belongs to the summit, not to the meeting on its sidelines.
+                    nouns = [
+                        d for d in sent_drafts if d.rule.is_noun and occasion[0] <= d.trigger < occasion[1]
+                    ]
+                    if nouns:
+                        min(nouns, key=lambda d: _distance(doc, m, d)).mentions.append(m)
+                    continue
                 mseg = seg_of.get(m.start, 0)
                 same = [d for d in sent_drafts if seg_of.get(d.trigger, 0) == mseg and d.host is None]
                 if same:
@@ -263,6 +279,37 @@ class ContactParticipants:
 
 
 _TRAVELLER_GLUE = frozenset({",", "und", "sowie", "der", "die", "das", "des", "dem", "den"})
+
+
+_OCCASION_PREPS = frozenset({("bei", "dem"), ("auf", "dem"), ("während", "des")})
+
+
+def occasion_spans(doc: Doc, sent: Span, drafts: list[Draft]) -> list[tuple[int, int]]:
+    """ "Am Rande des Gipfels der SCO (traf er Xi)", "Beim Gipfel in Tianjin (kam er mit Xi
+    zusammen)": the phrase naming the occasion of a contact, from its head word up to the next
+    contact verb or comma."""
+    lowers = token_table(doc).lowers
+    starts = [
+        d.trigger
+        for d in drafts
+        if d.rule.is_noun
+        and d.trigger > sent.start
+        and (
+            lowers[d.trigger - 1] == "beim"
+            or d.trigger - 1 > sent.start
+            and (lowers[d.trigger - 2], lowers[d.trigger - 1]) in _OCCASION_PREPS
+        )
+    ]
+    starts += [
+        r for r in range(sent.start + 1, sent.end) if lowers[r] == "rande" and lowers[r - 1] in ("am", "an")
+    ]
+    verbs = sorted(d.trigger for d in drafts if not d.rule.is_noun)
+    spans = []
+    for r in starts:
+        end = next((t for t in verbs if t > r), sent.end)
+        end = next((i for i in range(r, end) if lowers[i] in (",", ";", ":")), end)
+        spans.append((r - 1, end))
+    return spans
 
 
 def is_predicative(doc: Doc, m: ActorMention) -> bool:

@@ -385,7 +385,6 @@ def _is_definite(doc: Doc, d) -> bool:
 
 
 def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> list:
-    _drop_occasion_groups(doc, drafts)
     drafts = _expand_partners(drafts)
     headlines = _headline_starts(doc)
     history: list[tuple[str, list[Participant]]] = []
@@ -764,25 +763,6 @@ def _attach_topic_sentences(doc: Doc, records: list) -> None:
 
 
 _OCCASION_KINDS = frozenset({"organization", "group"})
-
-
-def _drop_occasion_groups(doc: Doc, drafts: list) -> None:
-    """ "Am Rande des Gipfels der SCO traf er Xi": the summit is the occasion of the meeting,
-    its group no participant of it. Organizations and groups named inside an "am Rande"
-    phrase are dropped from the contacts of the verbs outside that phrase (the summit's own
-    noun keeps them)."""
-    lowers = token_table(doc).lowers
-    verb_triggers = sorted(d.trigger for d in drafts if not d.rule.is_noun)
-    for sent in {d.sent.start: d.sent for d in drafts}.values():
-        for r in range(sent.start + 1, sent.end):
-            if lowers[r] != "rande" or lowers[r - 1] not in ("am", "an"):
-                continue
-            end = next((t for t in verb_triggers if r < t < sent.end), sent.end)
-            end = next((i for i in range(r, end) if lowers[i] in (",", ";", ":")), end)
-            for d in drafts:
-                if d.sent.start != sent.start or d.rule.is_noun or r < d.trigger < end:
-                    continue
-                d.mentions = [m for m in d.mentions if not (m.kind in _OCCASION_KINDS and r < m.start < end)]
 
 
 def _headline_starts(doc: Doc) -> frozenset[int]:
