@@ -316,8 +316,12 @@ def is_predicative(doc: Doc, m: ActorMention) -> bool:
     """ "Als erster Regierungschef eines G7-Staates ist Scholz ... gereist": an office after
     "als", and what depends on it ("eines G7-Staates"), says what someone is; it names no one
     of its own."""
+    if m.kind not in ("office", "organization", "country"):
+        return False
     lowers = token_table(doc).lowers
-    ends = {o.end: o for o in doc._.actor_mentions or []}
+    ends = doc.user_data.get("mention_ends")
+    if ends is None:
+        ends = doc.user_data["mention_ends"] = {o.end: o for o in doc._.actor_mentions or []}
     while True:
         i = m.start - 1
         while i >= m.sentence_start and m.start - i <= 3 and is_lower_word(doc, i) and lowers[i] != "als":
