@@ -178,3 +178,33 @@ def test_at_a_summit_the_meeting_verb_keeps_its_own_parties(nlp):  # noqa: F811
     meeting = _one(found, "meeting")
     assert meeting["participants"] == ["Narendra Modi", "Xi Jinping"]
     assert meeting["location"] == "Tianjin"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ein Treffen zwischen Putin und Selenskyj ist derzeit nicht geplant.",
+        "Der Kreml schloss ein Treffen von Putin mit Selenskyj vorerst aus.",
+    ],
+)
+def test_a_contact_ruled_out_is_no_record(nlp, sentence):  # noqa: F811
+    assert records(nlp, sentence, "2025-08-20") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ein Treffen zwischen Putin und Selenskyj sei nicht ausgeschlossen.",
+        "Ein Treffen von Trump und Putin in Budapest sei nicht ausgeschlossen.",
+    ],
+)
+def test_a_contact_not_ruled_out_stays_possible(nlp, sentence):  # noqa: F811
+    found = records(nlp, sentence, "2025-08-20")
+    assert [(r["type"], r["status"]) for r in found][:1] == [("meeting", "planned")]
+
+
+def test_a_visit_noun_governed_by_a_travel_verb_is_one_trip(nlp):  # noqa: F811
+    found = records(nlp, "Meloni reist am Mittwoch zu einem Arbeitsbesuch nach Washington.", "2025-04-14")
+    assert [(r["type"], r["status"], r["date"], r["location"]) for r in found] == [
+        ("visit", "planned", "2025-04-16", "Washington")
+    ]

@@ -687,16 +687,31 @@ def _merge_repeats(records: list, place_country: dict, headlines: frozenset[int]
             )
             if not same_type:
                 continue
-            if k.status != d.status and (k.date is None or d.date is None):
-                continue  # an announced summit and a call that happened are two contacts
             if d.contact_type == "visit" and not _same_destination(d.location, k.location, place_country):
                 continue
+            if both_visits and k.sent.start == d.sent.start and k.rule.is_noun != d.rule.is_noun:
+                # "reist am Mittwoch zu einem Arbeitsbesuch nach Washington": one trip; the verb
+                # says when and whether.
+                twin = k
+                break
+            if k.status != d.status and (k.date is None or d.date is None):
+                continue  # an announced summit and a call that happened are two contacts
             if _dates_conflict(k, d):
                 continue
             twin = k
             break
         if twin is None:
             kept.append(d)
+            continue
+        if (
+            twin.contact_type == d.contact_type == "visit"
+            and twin.sent.start == d.sent.start
+            and twin.rule.is_noun != d.rule.is_noun
+        ):
+            verb = d if twin.rule.is_noun else twin
+            twin.status, twin.date, twin.date_is_soft = verb.status, verb.date, verb.date_is_soft
+            twin.topics |= d.topics
+            twin.location = twin.location or d.location
             continue
         if twin.sent.start in headlines and d.sent.start not in headlines:
             # The body's report of the contact replaces the headline's.

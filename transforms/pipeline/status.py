@@ -50,6 +50,16 @@ _NOT_HAPPENED = re.compile(
 )
 
 
+# "ist nicht geplant", "ist nicht vorgesehen", "schloss ein Treffen aus", "ausgeschlossen";
+# but "sei nicht ausgeschlossen" keeps the contact possible.
+_RULED_OUT = re.compile(
+    r"\b(nicht|keine?n?)\b[^,;]{0,30}\b(geplant|vorgesehen|angesetzt|beabsichtigt)\b"
+    r"|\b(schloss|schlossen|schließt|schließen)\b[^,;]{0,60}\baus\b|\bausgeschlossen\b",
+    re.I,
+)
+_NOT_RULED_OUT = re.compile(r"\bnicht\b[^,;]{0,20}\bausgeschlossen\b", re.I)
+
+
 # "lehnte eine Begegnung ab", "verweigerte ein Gespräch"
 _REFUSED = re.compile(r"\b(lehnte|lehnten|lehnt|abgelehnt|verweigerte|verweigerten|verweigert)\b", re.I)
 
@@ -114,8 +124,13 @@ class ContactStatus:
             clause_text = span_text(doc, lo, hi)
             if _NOT_HAPPENED.search(clause_text) or _REFUSED.search(clause_text):
                 d.is_cancelled = True
+            not_ruled_out = _NOT_RULED_OUT.search(clause_text)
+            if not_ruled_out:
+                d.status = "planned"  # "sei nicht ausgeschlossen": possible, so planned (SCHEMA)
+            elif _RULED_OUT.search(clause_text):
+                d.is_cancelled = True  # "ist derzeit nicht geplant", "schloss ein Treffen aus"
             window = lowers[max(sent.start, d.trigger - 6) : min(sent.end, d.trigger + 3)]
-            if any(w in _NEGATION for w in window) and "nur" not in window:
+            if any(w in _NEGATION for w in window) and "nur" not in window and not not_ruled_out:
                 d.is_cancelled = True
             aspiration = _ASPIRATION.search(span_text(doc, sent.start, sent.end))
             if aspiration and sent.start_char + aspiration.start() < doc[d.trigger].idx:
