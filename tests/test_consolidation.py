@@ -208,3 +208,13 @@ def test_a_visit_noun_governed_by_a_travel_verb_is_one_trip(nlp):  # noqa: F811
     assert [(r["type"], r["status"], r["date"], r["location"]) for r in found] == [
         ("visit", "planned", "2025-04-16", "Washington")
     ]
+
+
+def test_who_speaks_after_talks_took_part_in_them(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Nach einem Gespräch mit Trump im Weißen Haus sagte Macron, eine Waffenruhe sei in Reichweite.",
+        "2025-02-25",
+    )
+    meeting = _one(found, "meeting")
+    assert (meeting["participants"], meeting["location"]) == (["Donald Trump", "Emmanuel Macron"], "Washington")

@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 
 from transforms.knowledge import CORE_ROLES, KnowledgeBase, load_knowledge_base
 from transforms.pipeline.actors import ActorMention
+from transforms.pipeline.clauses import SPEECH_VERBS
 from transforms.pipeline.lexicon import read_places
 from transforms.pipeline.participants import is_invitation, is_predicative
 from transforms.pipeline.tokens import is_lower_word, lower, sentence_spans, text, token_table
@@ -385,6 +386,7 @@ def _is_definite(doc: Doc, d) -> bool:
 
 
 def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> list:
+    _add_speakers_after_talks(doc, drafts)
     drafts = _expand_partners(drafts)
     headlines = _headline_starts(doc)
     history: list[tuple[str, list[Participant]]] = []
@@ -778,6 +780,31 @@ def _attach_topic_sentences(doc: Doc, records: list) -> None:
 
 
 _OCCASION_KINDS = frozenset({"organization", "group"})
+
+
+def _add_speakers_after_talks(doc: Doc, drafts: list) -> None:
+    """ "Nach einem Gespräch mit Trump sagte Macron, ...": who speaks after the talks took part
+    in them, although a speaker is otherwise no participant."""
+    lowers = token_table(doc).lowers
+    mentions = doc._.actor_mentions or []
+    for d in drafts:
+        people = [m for m in d.mentions if m.kind in ("person", "office", "counterpart", "pronoun")]
+        if not d.rule.is_noun or len(people) != 1:
+            continue
+        if "nach" not in lowers[max(d.sent.start, d.trigger - 4) : d.trigger]:
+            continue
+        speaker = next(
+            (
+                m
+                for m in mentions
+                if d.trigger < m.start < d.sent.end
+                and m.kind in ("person", "office")
+                and lowers[m.start - 1] in SPEECH_VERBS
+            ),
+            None,
+        )
+        if speaker is not None and speaker.person_id != people[0].person_id:
+            d.mentions.insert(0, speaker)
 
 
 def _headline_starts(doc: Doc) -> frozenset[int]:
