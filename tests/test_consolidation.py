@@ -219,3 +219,11 @@ def test_who_speaks_after_talks_took_part_in_them(nlp):  # noqa: F811
     meeting = _one(found, "meeting")
     assert meeting["participants"] == ["Donald Trump", "Emmanuel Macron"]
     assert meeting["location"] == "Washington"
+
+
+def test_readiness_without_date_or_place_is_no_planned_contact(nlp):  # noqa: F811
+    assert records(nlp, "Selenskyj sagte, er sei zu Gesprächen mit Putin bereit.", "2025-03-05") == []
+    found = records(
+        nlp, "Selenskyj sagte, er sei bereit, Putin am Donnerstag in Istanbul zu treffen.", "2025-05-12"
+    )
+    assert [(r["status"], r["date"], r["location"]) for r in found] == [("planned", "2025-05-15", "Istanbul")]

@@ -402,7 +402,7 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
             d.contact_type = "multilateral"
         elif d.contact_type == "meeting" and kinds and kinds <= {"delegation"}:
             d.contact_type = "negotiation"
-    live = [d for d in drafts if not d.is_cancelled]
+    live = [d for d in drafts if not d.is_cancelled and not _mere_readiness(doc, d)]
     records: list = []
     references: list = []
     participations: list = []
@@ -780,6 +780,19 @@ def _attach_topic_sentences(doc: Doc, records: list) -> None:
 
 
 _OCCASION_KINDS = frozenset({"organization", "group"})
+
+
+_READY = frozenset({"bereit", "gesprächsbereit", "offen", "bereitschaft"})
+
+
+def _mere_readiness(doc: Doc, d) -> bool:
+    """ "er sei zu Gesprächen mit Putin bereit": readiness with no date and no place is an
+    aspiration (SCHEMA), not a planned contact; "bereit, Putin am Donnerstag in Istanbul zu
+    treffen" names one."""
+    if d.status != "planned" or d.has_date_expression or d.location:
+        return False
+    lowers = token_table(doc).lowers
+    return any(w in _READY for w in lowers[d.sent.start : d.sent.end])
 
 
 def _add_speakers_after_talks(doc: Doc, drafts: list) -> None:
