@@ -95,6 +95,32 @@ class ContactLocations:
         return doc
 
 
+# Nouns that describe the place a name follows: "in der saudischen Hafenstadt Dschidda".
+_PLACE_NOUNS = frozenset(
+    """stadt hauptstadt hafenstadt küstenstadt grenzstadt großstadt kleinstadt millionenstadt
+    metropole kurort badeort ferienort urlaubsort region provinz insel heimatstadt ortschaft
+    gemeinde residenz""".split()
+)
+_ARTICLES = frozenset({"der", "dem", "den", "die", "des"})
+
+
+def _described_place(texts: list[str], lowers: list[str], start: int, sent_start: int) -> bool:
+    """ "in der ukrainischen Hauptstadt Kiew", "im südkoreanischen Küstenort": a place
+    preposition before a description of the place (article, adjectives, a place noun)."""
+    i = start - 1
+    saw_noun = False
+    while i >= sent_start and start - i <= 5:
+        low = lowers[i]
+        if low in _PLACE_NOUNS:
+            saw_noun = True
+        elif low in _PLACE_PREPS:
+            return saw_noun
+        elif not (low in _ARTICLES or (texts[i].isalpha() and texts[i].islower())):
+            return False
+        i -= 1
+    return False
+
+
 def _sentence_places(texts: list[str], lowers: list[str], places, sent) -> list[tuple]:
     start, end = sent.start, sent.end
     out = []
@@ -107,7 +133,9 @@ def _sentence_places(texts: list[str], lowers: list[str], places, sent) -> list[
         entry = hit.first("PLACE")
         word = texts[i]
         adjective = word.endswith("er") and entry.place != word
-        out.append((hit, entry, prev, prev in _PLACE_PREPS or prev2 in _PLACE_PREPS or adjective))
+        described = _described_place(texts, lowers, i, start)
+        introduced = prev in _PLACE_PREPS or prev2 in _PLACE_PREPS or described
+        out.append((hit, entry, prev, introduced or adjective))
     return out
 
 

@@ -30,7 +30,7 @@ from transforms.pipeline.clauses import (
     set_doc_extension,
     trigger_tokens,
 )
-from transforms.pipeline.tokens import token_table
+from transforms.pipeline.tokens import is_lower_word, token_table
 
 
 @Language.factory("contact_participants")
@@ -76,7 +76,15 @@ class ContactParticipants:
                 m
                 for m in by_sentence.get(sent_start, ())
                 if _eligible(lowers, texts, triggers, found, m, sent_start, sent_end)
+                and not is_predicative(doc, m)
             ]
+            # "Am Rande des Gipfels der SCO traf er Xi": the summit's group belongs to the
+            # summit (a noun inside the phrase), and the subject stands outside the phrase.
+            occasions = occasion_spans(doc, sent, sent_drafts)
+            at_occasion = [m for m in eligible if _in_occasion(m, occasions)]
+            occasion_groups = [m for m in at_occasion if m.kind in ("organization", "group")]
+            if occasion_groups:
+                eligible = [m for m in eligible if m not in occasion_groups]
             # The segment of every trigger and mention start (0 for a token between segments).
             positions = [d.trigger for d in sent_drafts] + [m.start for m in eligible]
             if len(segs) == 1:
@@ -88,6 +96,8 @@ class ContactParticipants:
 
             main_subject = None
             for m in eligible:
+                if m in at_occasion:
+                    continue
                 if not segs[seg_of[m.start]].is_subordinate and _subject_memo(
                     subjects, lowers, texts, m, eligible
                 ):
@@ -106,6 +116,11 @@ class ContactParticipants:
                             d.mentions.append(m)
             else:
                 _assign(segs, seg_of, found.clause, sent_drafts, eligible)
+            for m in occasion_groups:
+                span = _in_occasion(m, occasions)
+                nouns = [d for d in sent_drafts if d.rule.is_noun and span[0] <= d.trigger < span[1]]
+                if nouns:
+                    min(nouns, key=lambda d: abs(d.trigger - m.start)).mentions.append(m)
             for d in sent_drafts:
                 dseg = segs[seg_of[d.trigger]]
                 if dseg.is_subordinate:
@@ -183,7 +198,9 @@ class ContactParticipants:
     def _eligible(doc: Doc, m: ActorMention, sent: Span) -> bool:
         table = token_table(doc)
         found = sentence_breaks(doc, sent.start, sent.end)
-        return _eligible(table.lowers, table.texts, trigger_tokens(doc), found, m, sent.start, sent.end)
+        return not is_predicative(doc, m) and _eligible(
+            table.lowers, table.texts, trigger_tokens(doc), found, m, sent.start, sent.end
+        )
 
     @staticmethod
     def _traveller(
@@ -191,6 +208,12 @@ class ContactParticipants:
     ) -> list[ActorMention]:
         table = token_table(doc)
         lowers, texts = table.lowers, table.texts
+        # "Trump hat Xi zu einem Staatsbesuch eingeladen": the guest travels, not the host.
+        if d.rule.is_noun and subject is not None and is_invitation(doc, d.sent):
+            guest_kinds = ("person", "office", "counterpart")
+            guests = [m for m in eligible if m is not subject and m.kind in guest_kinds]
+            if guests:
+                return guests[:1]
         # "Besuch von X", "Xs Besuch", "sein Besuch": the traveller is named next to the noun.
         if d.rule.is_noun:
             trigger = d.trigger
@@ -337,6 +360,74 @@ def _eligible(
 _TRAVELLER_GLUE = frozenset({",", "und", "sowie", "der", "die", "das", "des", "dem", "den"})
 
 
+_OCCASION_PREPS = frozenset({("bei", "dem"), ("auf", "dem"), ("während", "des")})
+
+
+def _in_occasion(m: ActorMention, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+    return next(((a, b) for a, b in spans if a < m.start < b), None)
+
+
+def occasion_spans(doc: Doc, sent: Span, drafts: list[Draft]) -> list[tuple[int, int]]:
+    """ "Am Rande des Gipfels der SCO (traf er Xi)", "Beim Gipfel in Tianjin (kam er mit Xi
+    zusammen)": the phrase naming the occasion of a contact, from its head word up to the next
+    contact verb or comma."""
+    lowers = token_table(doc).lowers
+    starts = [
+        d.trigger
+        for d in drafts
+        if d.rule.is_noun
+        and d.trigger > sent.start
+        and (
+            lowers[d.trigger - 1] == "beim"
+            or d.trigger - 1 > sent.start
+            and (lowers[d.trigger - 2], lowers[d.trigger - 1]) in _OCCASION_PREPS
+        )
+    ]
+    starts += [
+        r for r in range(sent.start + 1, sent.end) if lowers[r] == "rande" and lowers[r - 1] in ("am", "an")
+    ]
+    verbs = sorted(d.trigger for d in drafts if not d.rule.is_noun)
+    spans = []
+    for r in starts:
+        end = next((t for t in verbs if t > r), sent.end)
+        end = next((i for i in range(r, end) if lowers[i] in (",", ";", ":")), end)
+        spans.append((r - 1, end))
+    return spans
+
+
+def is_predicative(doc: Doc, m: ActorMention) -> bool:
+    """ "Als erster Regierungschef eines G7-Staates ist Scholz ... gereist": an office after
+    "als", and what depends on it ("eines G7-Staates"), says what someone is; it names no one
+    of its own."""
+    if m.kind not in ("office", "organization", "country"):
+        return False
+    lowers = token_table(doc).lowers
+    ends = doc.user_data.get("mention_ends")
+    if ends is None:
+        ends = doc.user_data["mention_ends"] = {o.end: o for o in doc._.actor_mentions or []}
+    while True:
+        i = m.start - 1
+        while i >= m.sentence_start and m.start - i <= 3 and is_lower_word(doc, i) and lowers[i] != "als":
+            i -= 1
+        if i < m.sentence_start:
+            return False
+        if lowers[i] == "als":
+            return m.kind == "office"
+        before = ends.get(i + 1)
+        if before is None or i + 1 == m.start or m.kind not in ("organization", "country"):
+            return False
+        m = before  # "eines G7-Staates" depends on the office before it
+
+
+_INVITATION_WORDS = frozenset({"eingeladen", "einladen", "einlud", "einluden", "lädt", "lud", "luden"})
+
+
+def is_invitation(doc: Doc, sent: Span) -> bool:
+    """ "hat ... eingeladen", "lud ... ein", "lädt ... ein" in the sentence of a visit noun."""
+    lowers = token_table(doc).lowers
+    return any(w in _INVITATION_WORDS for w in lowers[sent.start : sent.end])
+
+
 _VISIT_NOUNS = frozenset({"besuch", "reise", "ankunft", "visite", "besuchs", "reisen"})
 
 
@@ -439,6 +530,8 @@ def _distributive_partners(
     ordered.sort(key=_start_of)
     partners: list[ActorMention] = []
     for m in ordered:
+        if _companion(lowers, m, sent_start):
+            continue  # "telefonierten gemeinsam mit Selenskyj mit Trump": Selenskyj is on their side
         gov = governing_word(lowers, texts, m.start, sent_start)
         # German objects may stand before a final participle ("Meloni ... getroffen").
         direct_object = not d.rule.is_noun and gov is None
@@ -478,6 +571,14 @@ def _distributive_partners(
 _MEET_VERBS = frozenset("""traf trafen trifft getroffen treffen""".split())
 _PARTNER_JOINS = frozenset({"und", "sowie", ",", "mit"})
 _SEQUENCE_WORDS = frozenset({"anschließend", "danach", "dann", "später", "zunächst"})
+
+
+def _companion(lowers: list[str], m: ActorMention, sent_start: int) -> bool:
+    """ "gemeinsam mit X", "zusammen mit X": X joins the subject, it is not a partner."""
+    for i in range(m.start - 1, max(sent_start, m.start - 5), -1):
+        if lowers[i] == "mit":
+            return i > sent_start and lowers[i - 1] in ("gemeinsam", "zusammen")
+    return False
 
 
 def _same_country(partners: list[ActorMention]) -> bool:

@@ -21,9 +21,10 @@ from spacy.tokens import Doc
 
 from transforms.knowledge import CORE_ROLES, KnowledgeBase, load_knowledge_base
 from transforms.pipeline.actors import ActorMention
-from transforms.pipeline.clauses import doc_extension, set_doc_extension
+from transforms.pipeline.clauses import SPEECH_VERBS, doc_extension, set_doc_extension
 from transforms.pipeline.lexicon import read_places
-from transforms.pipeline.tokens import sentence_spans, token_table
+from transforms.pipeline.participants import is_invitation, is_predicative
+from transforms.pipeline.tokens import lower, sentence_spans, token_table
 from transforms.records import Participant
 
 _DEFINITE = frozenset(
@@ -277,10 +278,15 @@ class ActorResolver:
             role = m.role
             if role is None:
                 return []
+            leaders = role == "head_of_government" and self._is_leaders_phrase(m)
             if m.countries:
-                out = [self.office(role, c, m.text, when) for c in m.countries]
+                out = [
+                    self.office(_leader_role(c) if leaders else role, c, m.text, when) for c in m.countries
+                ]
                 return [p for p in out if p]
             jurisdiction = m.jurisdiction or m.country
+            if leaders and jurisdiction:
+                role = _leader_role(jurisdiction)
             if jurisdiction is None and m.is_possessive:
                 jurisdiction = self._antecedent_country(m)
             if jurisdiction is None:
@@ -297,6 +303,14 @@ class ActorResolver:
             p = self.office(role, jurisdiction, m.text, when)
             return [p] if p else []
         return []
+
+    def _is_leaders_phrase(self, m: ActorMention) -> bool:
+        """ "die Staats- und Regierungschefs": the leaders, whichever office leads the country."""
+        return (
+            m.start >= 2
+            and lower(self.doc, m.start - 1) == "und"
+            and lower(self.doc, m.start - 2) == "staats-"
+        )
 
     def gender_of(self, m: ActorMention) -> str | None:
         person_id = m.person_id
@@ -345,6 +359,7 @@ class ActorResolver:
                 if (
                     o.kind not in ("person", "pronoun", "office")
                     or o.attributes.get("genitive")
+                    or is_predicative(self.doc, o)
                     or _after_preposition_tok(lowers, texts, o.start)
                 ):
                     continue
@@ -467,6 +482,18 @@ def _participants(resolver: ActorResolver, mentions, when: date | None, history=
     ]
 
 
+# States led by their president (who sits at summits, e.g. in the European Council for France,
+# Lithuania, Romania and Cyprus): "die Staats- und Regierungschefs" means the president there.
+_PRESIDENT_LED = frozenset(
+    """AFG ARE ARG AZE BLR BRA CHL CHN COL CYP EGY FRA GHA IDN IRN KAZ KEN KOR LTU MEX NGA PER PHL ROU
+    RUS SYR TUR UKR USA UZB VEN ZAF""".split()
+)
+
+
+def _leader_role(country: str) -> str:
+    return "head_of_state" if country in _PRESIDENT_LED else "head_of_government"
+
+
 def _is_definite(doc: Doc, d) -> bool:
     table = token_table(doc)
     lowers, texts = table.lowers, table.texts
@@ -487,22 +514,51 @@ def _is_definite(doc: Doc, d) -> bool:
 
 
 def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> list:
+    _add_speakers_after_talks(doc, drafts)
     drafts = _expand_partners(drafts)
+    headlines = _headline_starts(doc)
     history: list[tuple[str, list[Participant]]] = []
     for d in drafts:
         when = d.date.value if d.date is not None and d.date.precision == "day" else None
         d.participants = _participants(resolver, d.mentions, when, history)
         if len(d.participants) >= 2 or (d.contact_type == "visit" and d.participants):
             history.append((d.contact_type, d.participants))
+        if d.contact_type == "visit" and d.rule.is_noun and is_invitation(doc, d.sent):
+            d.status = "planned"  # "hat Xi zu einem Staatsbesuch eingeladen": the visit is to come
         kinds = {p.actor_kind for p in d.participants}
         if d.contact_type in ("meeting", "negotiation") and kinds & {"organization", "group"}:
             d.contact_type = "multilateral"
         elif d.contact_type == "meeting" and kinds and kinds <= {"delegation"}:
             d.contact_type = "negotiation"
-    live = [d for d in drafts if not d.is_cancelled]
+    live = [d for d in drafts if not d.is_cancelled and not _mere_readiness(doc, d)]
     records: list = []
     references: list = []
+    participations: list = []
     for d in live:
+        if _is_participation(doc, d) and _has_definite_noun(doc, d, live):
+            if any(lower(doc, i) in _NEGATIONS for i in range(d.sent.start, d.sent.end)):
+                continue  # "an den Verhandlungen selbst nahm er aber nicht teil"
+            # "An den Gesprächen nahmen auch Waltz und Witkoff teil": more participants of a
+            # contact already reported, not a contact of its own.
+            participations.append(d)
+            continue
+        if not d.participants and _is_next_summit(doc, d):
+            # "Der nächste Gipfel soll in der Türkei stattfinden": the group's next meeting.
+            group = _last_group(records)
+            if group:
+                d.participants = group
+                d.contact_type = "multilateral"
+                records.append(d)
+                continue
+        if not d.participants and d.status == "planned" and _continues(doc, d):
+            # "Die Gespräche sollen heute fortgesetzt werden": the same parties meet again.
+            previous = _last_talks(records)
+            if previous is not None:
+                d.participants = list(previous.participants)
+                if d.rule.flexible:
+                    d.contact_type = previous.contact_type
+                records.append(d)
+                continue
         n = len(d.participants)
         if d.contact_type == "visit":
             # A visit is travel to a place: without a destination it only refers to one.
@@ -526,7 +582,9 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
         else:
             references.append(d)
     records = _expand_visits(doc, records, resolver)
-    records = _merge_repeats(records, resolver.place_country)
+    records = _merge_repeats(records, resolver.place_country, headlines)
+    for d in participations:
+        _add_participants(doc, d, records)
     for ref in references:
         target = _reference_target(ref, records)
         if target is None:
@@ -540,6 +598,7 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
         if ref.date is not None and ref.has_date_expression and _refines(target.date, ref.date):
             target.date = ref.date
     _attach_topic_sentences(doc, records)
+    _inherit_dates(doc, records)
     _inherit_locations(doc, records)
     crisis_article = None
     for r in records:
@@ -574,6 +633,7 @@ def _inherit_locations(doc: Doc, records: list) -> None:
     # The place hits and the dateline are worked out when a record first needs them.
     places: list[tuple[int, str]] | None = None
     dateline = publication = _UNKNOWN
+    sentence_number: dict[int, int] | None = None
     located: list = []
     for r in sorted(records, key=_trigger_of):
         if r.location is None and r.contact_type != "visit":
@@ -596,6 +656,10 @@ def _inherit_locations(doc: Doc, records: list) -> None:
                 ]
                 if same_day:
                     r.location = same_day[-1].location
+            if r.location is None:
+                if sentence_number is None:
+                    sentence_number = {s.start: n for n, s in enumerate(sentence_spans(doc))}
+                r.location = _visit_place(r, records, sentence_number)
             if r.location is None:
                 if dateline is _UNKNOWN:
                     if places is None:
@@ -623,6 +687,23 @@ def _place_starts(doc: Doc) -> list[tuple[int, str]]:
 
 _trigger_of = attrgetter("trigger")
 _first = itemgetter(0)
+
+
+def _visit_place(r, records: list, sentence_number: dict[int, int]) -> str | None:
+    """ "Jaishankar ist zu einem Besuch in Berlin eingetroffen. Am Mittwoch trifft er
+    Wadephul.": a contact of a traveller reported right after the visit is at its place."""
+    ids = {p.actor_id for p in r.participants}
+    here = sentence_number[r.sent.start]
+    visits = [
+        v
+        for v in records
+        if v.contact_type == "visit"
+        and v.location
+        and 0 <= here - sentence_number[v.sent.start] <= 3
+        and v.trigger < r.trigger
+        and ids & {p.actor_id for p in v.participants}
+    ]
+    return max(visits, key=lambda v: v.trigger).location if visits else None
 
 
 def _dateline(doc: Doc, places: list[tuple[int, str]]) -> str | None:
@@ -740,27 +821,40 @@ def _same_destination(a: str | None, b: str | None, place_country: dict[str, str
     return bool(ca and ca == cb and (a_is_country or b_is_country))
 
 
-def _merge_repeats(records: list, place_country: dict) -> list:
-    """Merge contacts reported twice in one article (same type and participants)."""
+def _merge_repeats(records: list, place_country: dict, headlines: frozenset[int] = frozenset()) -> list:
+    """Merge contacts reported twice in one article (same type and participants).
+
+    A headline ("Rubio und Lawrow verhandeln in Riad") announces the contact the text then
+    reports: whatever its verb, it merges with the body's contact of the same participants,
+    and the body's type, place and date win. A visit by some of the travellers of a visit
+    to the same place ("Für Merz ist es die erste Reise in die Ukraine") is that visit.
+    """
     kept: list = []
     kept_keys: list[frozenset] = []  # the participants of each kept record (merging keeps them)
     for d in records:
         key = frozenset([p.actor_id for p in d.participants])
         twin = None
         for k, k_key in zip(kept, kept_keys, strict=True):
-            if k_key != key:
+            both_visits = d.contact_type == "visit" and k.contact_type == "visit"
+            if k_key != key and not (both_visits and key and key <= k_key):
                 continue
+            headline_pair = (k.sent.start in headlines) != (d.sent.start in headlines)
             same_type = k.contact_type == d.contact_type or (
-                (d.rule.flexible or k.rule.flexible)
+                (d.rule.flexible or k.rule.flexible or headline_pair)
                 and d.contact_type in _TALK_COMPATIBLE[k.contact_type]
                 and "visit" not in (d.contact_type, k.contact_type)
             )
             if not same_type:
                 continue
-            if k.status != d.status and (k.date is None or d.date is None):
-                continue  # an announced summit and a call that happened are two contacts
             if d.contact_type == "visit" and not _same_destination(d.location, k.location, place_country):
                 continue
+            if both_visits and k.sent.start == d.sent.start and k.rule.is_noun != d.rule.is_noun:
+                # "reist am Mittwoch zu einem Arbeitsbesuch nach Washington": one trip; the verb
+                # says when and whether.
+                twin = k
+                break
+            if k.status != d.status and (k.date is None or d.date is None):
+                continue  # an announced summit and a call that happened are two contacts
             if _dates_conflict(k, d):
                 continue
             twin = k
@@ -768,6 +862,22 @@ def _merge_repeats(records: list, place_country: dict) -> list:
         if twin is None:
             kept.append(d)
             kept_keys.append(key)
+            continue
+        if (
+            twin.contact_type == d.contact_type == "visit"
+            and twin.sent.start == d.sent.start
+            and twin.rule.is_noun != d.rule.is_noun
+        ):
+            verb = d if twin.rule.is_noun else twin
+            twin.status, twin.date, twin.date_is_soft = verb.status, verb.date, verb.date_is_soft
+            twin.topics |= d.topics
+            twin.location = twin.location or d.location
+            continue
+        if twin.sent.start in headlines and d.sent.start not in headlines:
+            # The body's report of the contact replaces the headline's.
+            d.topics |= twin.topics
+            index = kept.index(twin)
+            kept[index], kept_keys[index] = d, key
             continue
         if twin.rule.flexible and not d.rule.flexible:
             twin.contact_type = d.contact_type
@@ -826,6 +936,162 @@ def _attach_topic_sentences(doc: Doc, records: list) -> None:
         target = before[-1] if before else (after[0] if after else None)
         if target is not None:
             target.topics |= topics
+
+
+_OCCASION_KINDS = frozenset({"organization", "group"})
+
+
+_READY = frozenset({"bereit", "gesprächsbereit", "offen", "bereitschaft"})
+
+
+def _mere_readiness(doc: Doc, d) -> bool:
+    """ "er sei zu Gesprächen mit Putin bereit": readiness with no date and no place is an
+    aspiration (SCHEMA), not a planned contact; "bereit, Putin am Donnerstag in Istanbul zu
+    treffen" names one."""
+    if d.status != "planned" or d.has_date_expression or d.location:
+        return False
+    lowers = token_table(doc).lowers
+    return any(w in _READY for w in lowers[d.sent.start : d.sent.end])
+
+
+def _add_speakers_after_talks(doc: Doc, drafts: list) -> None:
+    """ "Nach einem Gespräch mit Trump sagte Macron, ...": who speaks after the talks took part
+    in them, although a speaker is otherwise no participant."""
+    lowers = token_table(doc).lowers
+    mentions = doc._.actor_mentions or []
+    for d in drafts:
+        people = [m for m in d.mentions if m.kind in ("person", "office", "counterpart", "pronoun")]
+        if not d.rule.is_noun or len(people) != 1:
+            continue
+        if "nach" not in lowers[max(d.sent.start, d.trigger - 4) : d.trigger]:
+            continue
+        speaker = next(
+            (
+                m
+                for m in mentions
+                if d.trigger < m.start < d.sent.end
+                and m.kind in ("person", "office")
+                and lowers[m.start - 1] in SPEECH_VERBS
+            ),
+            None,
+        )
+        if speaker is not None and speaker.person_id != people[0].person_id:
+            d.mentions.insert(0, speaker)
+
+
+def _headline_starts(doc: Doc) -> frozenset[int]:
+    """Start tokens of the headline lines that open an article (no sentence-final punctuation)."""
+    texts = token_table(doc).texts
+    starts = []
+    for sent in sentence_spans(doc)[:3]:
+        last = sent.end - 1
+        while last > sent.start and not texts[last].strip():
+            last -= 1
+        if texts[last] in (".", "!", "?", "…", '"', "“", "”", "«", "»", ")"):
+            break
+        starts.append(sent.start)
+    return frozenset(starts)
+
+
+_PARTICIPATION_VERBS = frozenset({"nahm", "nahmen", "nimmt", "nehmen"})
+_NEGATIONS = frozenset({"nicht", "nie", "niemals", "kein", "keine", "keiner"})
+
+
+def _is_participation(doc: Doc, d) -> bool:
+    return not d.rule.is_noun and lower(doc, d.trigger) in _PARTICIPATION_VERBS
+
+
+_REFERRING = frozenset({"den", "dem", "der", "des", "am", "beim", "diesen", "diesem", "dieser"})
+
+
+def _has_definite_noun(doc: Doc, d, drafts: list) -> bool:
+    """ "An den (gut vierstündigen) Gesprächen", "am Treffen": the sentence points back to a
+    contact with a definite noun."""
+    for o in drafts:
+        if o is d or o.sent.start != d.sent.start or not o.rule.is_noun:
+            continue
+        if any(lower(doc, i) in _REFERRING for i in range(max(o.sent.start, o.trigger - 4), o.trigger)):
+            return True
+    return False
+
+
+def _add_participants(doc: Doc, d, records: list) -> None:
+    """Adds the participants of "nahmen auch X und Y teil" to the contact the sentence refers
+    to: the last summit for "am Gipfel", else the last contact reported before it."""
+    lowers = token_table(doc).lowers
+    nouns = [w for w in lowers[d.sent.start : d.sent.end] if w.startswith(("gipfel", "sitzung"))]
+    before = [r for r in records if r.sent.start < d.sent.start and r.contact_type != "visit"]
+    if nouns:
+        summits = [r for r in before if r.contact_type == "multilateral"]
+        before = summits or before
+    if not before:
+        return
+    target = max(before, key=lambda r: r.trigger)
+    known = {p.actor_id for p in target.participants}
+    for p in d.participants:
+        if p.actor_id not in known and p.actor_kind != "delegation":
+            target.participants.append(p)
+            known.add(p.actor_id)
+    target.topics |= d.topics
+
+
+_NEXT = frozenset({"nächste", "nächsten", "kommende", "kommenden", "folgende", "folgenden"})
+
+
+def _is_next_summit(doc: Doc, d) -> bool:
+    if not (d.rule.is_noun and lower(doc, d.trigger).startswith("gipfel")):
+        return False
+    return any(lower(doc, i) in _NEXT for i in range(max(d.sent.start, d.trigger - 2), d.trigger))
+
+
+_CONTINUATION = frozenset(
+    """fortgesetzt fortsetzen fortzusetzen fortgeführt fortführen fortzuführen erneut wieder""".split()
+)
+
+
+def _continues(doc: Doc, d) -> bool:
+    lowers = token_table(doc).lowers
+    return any(w in _CONTINUATION for w in lowers[d.sent.start : d.sent.end])
+
+
+def _last_talks(records: list):
+    """The last contact of two or more parties that talked (no visit, no group meeting)."""
+    for r in reversed(records):
+        if r.contact_type in ("meeting", "negotiation", "phone_call") and len(r.participants) >= 2:
+            return r
+    return None
+
+
+def _last_group(records: list) -> list:
+    for r in reversed(records):
+        groups = [p for p in r.participants if p.actor_kind in _OCCASION_KINDS]
+        if groups:
+            return list(groups)
+    return []
+
+
+def _inherit_dates(doc: Doc, records: list) -> None:
+    """A contact whose sentence states no date, reported right after a dated one that shares a
+    participant, happened on that day: "... sind am Samstag in Kiew eingetroffen. Die vier
+    trafen dort Selenskyj." Only for occurred contacts, and only across a few sentences."""
+    sentence_number = {s.start: n for n, s in enumerate(sentence_spans(doc))}
+    ordered = sorted(records, key=lambda r: r.trigger)
+    for n, r in enumerate(ordered):
+        if r.status != "occurred" or r.has_date_expression or (r.date is not None and not r.date_is_soft):
+            continue
+        ids = {p.actor_id for p in r.participants}
+        for prev in reversed(ordered[:n]):
+            gap = sentence_number[r.sent.start] - sentence_number[prev.sent.start]
+            if gap > 3:
+                break
+            if prev.status != "occurred" or prev.date is None or prev.date_is_soft:
+                continue
+            if prev.date.precision != "day":
+                continue
+            if ids & {p.actor_id for p in prev.participants}:
+                r.date = prev.date
+                r.date_is_soft = False
+                break
 
 
 # --- the component -----------------------------------------------------------------

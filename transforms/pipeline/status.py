@@ -41,6 +41,16 @@ _NOT_HAPPENED = re.compile(
 )
 
 
+# "ist nicht geplant", "ist nicht vorgesehen", "schloss ein Treffen aus", "ausgeschlossen";
+# but "sei nicht ausgeschlossen" keeps the contact possible.
+_RULED_OUT = re.compile(
+    r"\b(nicht|keine?n?)\b[^,;]{0,30}\b(geplant|vorgesehen|angesetzt|beabsichtigt)\b"
+    r"|\b(schloss|schlossen|schließt|schließen)\b[^,;]{0,60}\baus\b|\bausgeschlossen\b",
+    re.I,
+)
+_NOT_RULED_OUT = re.compile(r"\bnicht\b[^,;]{0,20}\bausgeschlossen\b", re.I)
+
+
 # "lehnte eine Begegnung ab", "verweigerte ein Gespräch"
 _REFUSED = re.compile(r"\b(lehnte|lehnten|lehnt|abgelehnt|verweigerte|verweigerten|verweigert)\b", re.I)
 
@@ -190,8 +200,14 @@ class ContactStatus:
             if refused:
                 d.is_cancelled = True
                 continue
+            not_ruled_out = search(_NOT_RULED_OUT, sent, lo, hi) is not None
+            if not_ruled_out:
+                d.status = "planned"  # "sei nicht ausgeschlossen": possible, so planned (SCHEMA)
+            elif search(_RULED_OUT, sent, lo, hi) is not None:
+                d.is_cancelled = True  # "ist derzeit nicht geplant", "schloss ein Treffen aus"
+                continue
             window = lowers[max(s_start, t - 6) : min(s_end, t + 3)]
-            if not _NEGATION.isdisjoint(window) and "nur" not in window:
+            if not _NEGATION.isdisjoint(window) and "nur" not in window and not not_ruled_out:
                 d.is_cancelled = True
                 continue
             # The first "Ziel sei es" of the sentence, if it comes before the trigger.
@@ -262,4 +278,6 @@ _NEEDLES = {
     _REFUSED: ("lehnt", "verweiger"),
     _DEMAND: ("forder", "drängte", "appellierte"),
     _ASPIRATION: ("ziel ",),
+    _RULED_OUT: ("geplant", "vorgesehen", "angesetzt", "beabsichtigt", "schloss", "schließ"),
+    _NOT_RULED_OUT: ("ausgeschlossen",),
 }

@@ -1,0 +1,229 @@
+"""How an article's contacts are put together (transforms/pipeline/resolution.py).
+
+Every sentence here is written for these tests; none comes from an outlet or ../shared.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_pipeline import knowledge_base, nlp, records  # noqa: F401  (fixtures)
+
+
+def _one(found: list[dict], contact_type: str) -> dict:
+    matching = [r for r in found if r["type"] == contact_type]
+    assert len(matching) == 1, found
+    return matching[0]
+
+
+def test_participants_named_later_join_the_reported_talks(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Außenminister Rubio und sein russischer Amtskollege Lawrow trafen sich am Dienstag in Riad. "
+        "An den Gesprächen nahmen auch der Sondergesandte Steve Witkoff und Mike Waltz teil.",
+        "2025-02-19",
+    )
+    meeting = _one(found, "meeting")
+    assert meeting["participants"] == ["Marco Rubio", "Mike Waltz", "Sergej Lawrow", "Steve Witkoff"]
+    assert len(found) == 1
+
+
+def test_a_negated_participation_adds_no_one(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Selenskyj und Witkoff verhandelten am Sonntag in Berlin. "
+        "An den Verhandlungen selbst nahm Kanzler Merz aber nicht teil.",
+        "2025-12-15",
+    )
+    assert all("Friedrich Merz" not in r["participants"] for r in found), found
+
+
+def test_headline_merges_into_the_body_report(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Rubio und Lawrow verhandeln in Riad\n\n"
+        "US-Außenminister Marco Rubio und Russlands Außenminister Sergej Lawrow trafen sich am Dienstag "
+        "in Riad.",
+        "2025-02-18",
+    )
+    assert [(r["type"], r["date"]) for r in found] == [("meeting", "2025-02-18")]
+
+
+def test_the_summit_is_the_occasion_not_a_participant_of_a_meeting_on_its_sidelines(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Am Rande des Nato-Gipfels in Den Haag traf Trump am Mittwoch Selenskyj.",
+        "2025-06-26",
+    )
+    meeting = _one(found, "meeting")
+    assert meeting["participants"] == ["Donald Trump", "Wolodymyr Selenskyj"]
+
+
+def test_the_next_summit_is_one_of_the_same_group(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Die Staats- und Regierungschefs der Nato haben sich am Mittwoch in Den Haag zu ihrem Gipfel "
+        "getroffen. Der nächste Gipfel soll im kommenden Jahr in der Türkei stattfinden.",
+        "2025-06-26",
+    )
+    planned = [r for r in found if r["status"] == "planned"]
+    assert [(r["type"], r["participants"], r["location"]) for r in planned] == [
+        ("multilateral", ["org@NATO"], "Türkei")
+    ]
+
+
+def test_a_companion_is_on_the_callers_side(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Macron und Starmer telefonierten am Montag gemeinsam mit Selenskyj mit US-Präsident Trump.",
+        "2025-05-13",
+    )
+    call = _one(found, "phone_call")
+    assert call["participants"] == ["Donald Trump", "Emmanuel Macron", "Keir Starmer", "Wolodymyr Selenskyj"]
+
+
+def test_a_trip_of_one_of_the_travellers_to_the_same_country_is_the_same_visit(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Merz, Macron und Tusk sind am Samstag nach Kiew gereist. "
+        "Für Merz ist es die erste Reise in die Ukraine als Kanzler.",
+        "2025-05-11",
+    )
+    visit = _one(found, "visit")
+    assert visit["location"] == "Kiew"
+    assert visit["participants"] == ["Donald Tusk", "Emmanuel Macron", "Friedrich Merz"]
+
+
+@pytest.mark.parametrize(
+    ("second", "expected"),
+    [
+        ("Die drei trafen dort Präsident Selenskyj.", "2025-05-10"),
+        ("Merz und Macron trafen in der Hauptstadt Präsident Selenskyj.", "2025-05-10"),
+    ],
+)
+def test_an_undated_contact_right_after_a_dated_one_of_the_same_actors_shares_its_day(
+    nlp,  # noqa: F811
+    second,
+    expected,
+):
+    found = records(nlp, "Merz, Macron und Tusk sind am Samstag nach Kiew gereist. " + second, "2025-05-12")
+    assert _one(found, "meeting")["date"] == expected
+
+
+def test_the_invited_guest_is_the_traveller(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Präsident Trump hat Chinas Staatschef Xi Jinping zu einem Staatsbesuch nach Washington eingeladen.",
+        "2025-11-04",
+    )
+    visit = _one(found, "visit")
+    assert (visit["participants"], visit["location"], visit["status"]) == (
+        ["Xi Jinping"],
+        "Washington",
+        "planned",
+    )
+
+
+def test_the_leaders_of_a_president_led_state_are_its_president(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Die Staats- und Regierungschefs von Frankreich, Italien und Polen kamen am Sonntag "
+        "in London zusammen.",
+        "2025-03-03",
+    )
+    assert _one(found, "meeting")["participants"] == ["Donald Tusk", "Emmanuel Macron", "Giorgia Meloni"]
+
+
+def test_a_travellers_next_contact_is_at_the_place_of_the_visit(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Indiens Außenminister Subrahmanyam Jaishankar ist zu einem Besuch in Berlin eingetroffen. "
+        "Am Mittwoch trifft er Bundesaußenminister Johann Wadephul.",
+        "2025-06-10",
+    )
+    assert _one(found, "meeting")["location"] == "Berlin"
+
+
+def test_an_office_after_als_names_no_one_of_its_own(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Als erster Regierungschef eines EU-Staates ist Kanzler Olaf Scholz am Freitag nach Peking gereist. "
+        "Dort traf er Staatschef Xi Jinping.",
+        "2022-11-05",
+    )
+    assert _one(found, "visit")["participants"] == ["Olaf Scholz"]
+    assert _one(found, "meeting")["participants"] == ["Olaf Scholz", "Xi Jinping"]
+
+
+def test_talks_to_be_continued_are_planned_talks_of_the_same_parties(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Unterhändler Russlands und der Ukraine haben am Montag in Istanbul verhandelt. "
+        "Am Mittwoch sollen die Gespräche fortgesetzt werden.",
+        "2025-06-03",
+    )
+    planned = [r for r in found if r["status"] == "planned"]
+    assert [(r["type"], r["participants"], r["date"]) for r in planned] == [
+        ("negotiation", ["delegation@RUS", "delegation@UKR"], "2025-06-04")
+    ]
+
+
+def test_at_a_summit_the_meeting_verb_keeps_its_own_parties(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Beim Gipfel der Shanghaier Organisation für Zusammenarbeit in Tianjin kam Modi am Sonntag "
+        "mit Xi Jinping zusammen.",
+        "2025-09-01",
+    )
+    meeting = _one(found, "meeting")
+    assert meeting["participants"] == ["Narendra Modi", "Xi Jinping"]
+    assert meeting["location"] == "Tianjin"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ein Treffen zwischen Putin und Selenskyj ist derzeit nicht geplant.",
+        "Der Kreml schloss ein Treffen von Putin mit Selenskyj vorerst aus.",
+    ],
+)
+def test_a_contact_ruled_out_is_no_record(nlp, sentence):  # noqa: F811
+    assert records(nlp, sentence, "2025-08-20") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ein Treffen zwischen Putin und Selenskyj sei nicht ausgeschlossen.",
+        "Ein Treffen von Trump und Putin in Budapest sei nicht ausgeschlossen.",
+    ],
+)
+def test_a_contact_not_ruled_out_stays_possible(nlp, sentence):  # noqa: F811
+    found = records(nlp, sentence, "2025-08-20")
+    assert [(r["type"], r["status"]) for r in found][:1] == [("meeting", "planned")]
+
+
+def test_a_visit_noun_governed_by_a_travel_verb_is_one_trip(nlp):  # noqa: F811
+    found = records(nlp, "Meloni reist am Mittwoch zu einem Arbeitsbesuch nach Washington.", "2025-04-14")
+    assert [(r["type"], r["status"], r["date"], r["location"]) for r in found] == [
+        ("visit", "planned", "2025-04-16", "Washington")
+    ]
+
+
+def test_who_speaks_after_talks_took_part_in_them(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Nach einem Gespräch mit Trump im Weißen Haus sagte Macron, eine Waffenruhe sei in Reichweite.",
+        "2025-02-25",
+    )
+    meeting = _one(found, "meeting")
+    assert meeting["participants"] == ["Donald Trump", "Emmanuel Macron"]
+    assert meeting["location"] == "Washington"
+
+
+def test_readiness_without_date_or_place_is_no_planned_contact(nlp):  # noqa: F811
+    assert records(nlp, "Selenskyj sagte, er sei zu Gesprächen mit Putin bereit.", "2025-03-05") == []
+    found = records(
+        nlp, "Selenskyj sagte, er sei bereit, Putin am Donnerstag in Istanbul zu treffen.", "2025-05-12"
+    )
+    assert [(r["status"], r["date"], r["location"]) for r in found] == [("planned", "2025-05-15", "Istanbul")]
