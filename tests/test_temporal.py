@@ -160,6 +160,7 @@ RESOLUTION_CASES = [
     ("Der Gipfel am 15./16. Juni wird vorbereitet.", "am 15./16. Juni", "2025-05-20", PLAN, "2025-06-15"),
     # months and parts of months
     ("Im Jänner 2025 besuchte er Wien.", "Im Jänner 2025", None, OCC, "2025-01"),
+    ("Im Jaenner 2025 besuchte er Wien.", "Im Jaenner 2025", None, OCC, "2025-01"),
     ("Februar 2022 begann die Invasion.", "Februar 2022", None, OCC, "2022-02"),
     ("Anfang Februar reiste die Delegation nach Kairo.", "Anfang Februar", "2025-02-20", OCC, "2025-02"),
     ("Ein Treffen ist für Mitte März geplant.", "Mitte März", "2025-02-20", PLAN, "2025-03"),

@@ -759,7 +759,7 @@ _STEM_WORDS = {
     "TAG": "tag",
     "HGM": "heut gestern gestrig morgen morgig",
     "ABEND": "abend",
-    "MONTH": "jan jän feb mär maerz mrz apr mai jun jul aug sep okt nov dez",
+    "MONTH": "jan jän jaen feb mär maerz mrz apr mai jun jul aug sep okt nov dez",
     "VAGUE": "zukunft zeit demnächst bald später kürzlich jüngst unlängst neuerdings kurz "
     "frühling sommer herbst winter",
     "COMING": "kürze stunden",
@@ -780,7 +780,7 @@ _STEMS = re.compile(
 )
 # Month names are always capitalised: a second, case-sensitive look keeps "Doktor",
 # "Mainz" or "Augen"... well, most of them, from running the month patterns.
-_MONTH_CASED = re.compile(r"J(?:an|än|u[nl])|Feb|M(?:är|aerz|rz|ai)|Apr|Aug|Sep|Okt|Nov|Dez")
+_MONTH_CASED = re.compile(r"J(?:an|än|aen|u[nl])|Feb|M(?:är|aerz|rz|ai)|Apr|Aug|Sep|Okt|Nov|Dez")
 
 
 def _g(*classes: str) -> frozenset[str]:
