@@ -34,7 +34,8 @@ from orchestration import settings
 from orchestration.resources import ContactsWarehouse, ExtractorResource, InboxResource
 from transforms import monitoring
 from transforms import warehouse as wh
-from transforms.articles import max_file_bytes, reader_version, scan_inbox
+from transforms.articles import max_file_bytes
+from transforms.inbox import reader_version, scan_inbox
 from transforms.knowledge import knowledge_dir, knowledge_frames, load_knowledge_base
 from transforms.records import articles_frame, extraction_frames, rejections_frame
 

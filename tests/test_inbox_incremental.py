@@ -17,7 +17,8 @@ import transforms.articles as articles
 from orchestration import assets as raw
 from tests.runs import RecordingExtractor, materialize_raw, metadata, tables
 from transforms import warehouse as wh
-from transforms.articles import read_inbox, reader_version, scan_inbox
+from transforms.articles import read_inbox
+from transforms.inbox import reader_version, scan_inbox
 
 COPY = "Bundeskanzler Friedrich Merz traf in Berlin den Präsidenten Emmanuel Macron. Es ging um Europa."
 

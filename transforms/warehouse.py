@@ -20,7 +20,8 @@ from datetime import UTC, datetime
 import duckdb
 import polars as pl
 
-from transforms.articles import Article, FileOutcome, Rejection
+from transforms.articles import Article, Rejection
+from transforms.inbox import FileOutcome
 from transforms.records import (
     ARTICLES_SCHEMA,
     CONTACT_MENTIONS_SCHEMA,
