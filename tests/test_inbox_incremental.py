@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 import transforms.articles as articles
+import transforms.inbox as inbox_reading
 from orchestration import assets as raw
 from tests.runs import RecordingExtractor, materialize_raw, metadata, tables
 from transforms import warehouse as wh
@@ -240,3 +241,20 @@ def test_a_deleted_file_keeps_its_article_and_is_forgotten(warehouse_path: Path,
     (inbox / "merz-macron.txt").write_text("Wieder da.", encoding="utf-8")
     meta = metadata(materialize_raw(RecordingExtractor()))
     assert meta["articles"]["files_read"] == 1
+
+
+def test_listing_is_article_paths(inbox: Path, tmp_path: Path):
+    (inbox / ".versteckt.txt").write_text("x", encoding="utf-8")
+    (inbox / "GROSS.TXT").write_text("Merz traf Macron.", encoding="utf-8")
+    (inbox / "ordner.txt").mkdir()
+    (inbox / "verweis.txt").symlink_to(inbox / "merz-macron.txt")
+    (inbox / "kaputt.jsonl").symlink_to(tmp_path / "gibt-es-nicht.jsonl")
+    (inbox / "seite.htm").write_text("<html></html>", encoding="utf-8")
+    listed = inbox_reading.listing(inbox)
+    assert [key for key, _ in listed] == [str(p) for p in articles.article_paths(inbox)]
+    stats = dict(listed)
+    assert stats[str(inbox / "verweis.txt")] is None
+    assert stats[str(inbox / "GROSS.TXT")] == (
+        (inbox / "GROSS.TXT").stat().st_size,
+        (inbox / "GROSS.TXT").stat().st_mtime_ns,
+    )

@@ -15,16 +15,19 @@ version (transforms/extract.py), and a change there re-extracts every article.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat as stat_module
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from transforms.articles import (
+    ARTICLE_SUFFIXES,
     Article,
     ArticleError,
     Rejection,
     _deduplicate,
-    article_paths,
     content_hash,
     max_file_bytes,
     parse_file,
@@ -53,6 +56,15 @@ def reader_version() -> str:
     return digest.hexdigest()[:16]
 
 
+class KnownArticle(NamedTuple):
+    """An article as the bookkeeping remembers it (no text): enough for the duplicate rules."""
+
+    doc_id: str
+    content_hash: str
+    source_path: str
+    encoding: str | None
+
+
 @dataclass(frozen=True, slots=True)
 class FileOutcome:
     """What reading one inbox file gave, before duplicates are sorted out.
@@ -65,7 +77,7 @@ class FileOutcome:
     path: str
     size: int
     mtime_ns: int
-    articles: tuple[Article, ...]
+    articles: tuple[Article | KnownArticle, ...]
     rejections: tuple[Rejection, ...]
     read: bool = True
 
@@ -82,7 +94,7 @@ class IncrementalScan:
     """
 
     articles: list[Article]
-    unchanged: list[Article]
+    unchanged: list[Article | KnownArticle]
     rejections: list[Rejection]
     outcomes: list[FileOutcome]
     unchanged_files: list[str]
@@ -112,12 +124,34 @@ def _read_file(path: Path, root: Path | None, limit: int) -> FileOutcome | Rejec
     return FileOutcome(str(path), size, mtime_ns, tuple(found), tuple(rejected))
 
 
-def _still_valid(path: Path, known: FileOutcome, limit: int) -> bool:
-    # Symlinks are always read again: where they lead is checked on every read.
-    if path.is_symlink():
-        return False
-    stat = _stat(path)
-    return stat is not None and stat == (known.size, known.mtime_ns) and stat[0] <= limit
+def listing(folder: Path) -> list[tuple[str, tuple[int, int] | None]]:
+    """``article_paths(folder)`` as ``(str(path), (size, mtime_ns))``, in the same order.
+
+    One ``scandir`` and one ``lstat`` per file instead of pathlib's (sorting 100k ``Path``
+    objects and three stats per file took 5 CPU seconds). The stat is None for symlinks,
+    which are read (and checked) every time.
+    """
+    if not folder.is_dir():
+        raise FileNotFoundError(f"inbox folder does not exist: {folder}")
+    found: list[tuple[str, tuple[int, int] | None]] = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            name = entry.name
+            if name.startswith(".") or os.path.splitext(name)[1].lower() not in ARTICLE_SUFFIXES:
+                continue
+            if entry.is_symlink():
+                found.append((name, None))
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue  # gone meanwhile
+            if stat_module.S_ISREG(info.st_mode):
+                found.append((name, (info.st_size, info.st_mtime_ns)))
+    found.sort()
+    # os.path.join, not pathlib: the same string as str(folder / name), 10x cheaper.
+    base = str(folder)
+    return [(os.path.join(base, name), info) for name, info in found]
 
 
 def scan_inbox(
@@ -138,14 +172,18 @@ def scan_inbox(
     """
     limit = max_file_bytes() if max_bytes is None else max_bytes
     stored = stored or {}
-    paths = article_paths(folder)
     outcomes: dict[str, FileOutcome | Rejection] = {}
-    for path in paths:
-        previous = known.get(str(path))
-        if previous is not None and _still_valid(path, previous, limit):
-            outcomes[str(path)] = previous
+    for key, now in listing(folder):
+        previous = known.get(key)
+        if (
+            previous is not None
+            and now is not None
+            and now == (previous.size, previous.mtime_ns)
+            and now[0] <= limit
+        ):
+            outcomes[key] = previous
         else:
-            outcomes[str(path)] = _read_file(path, folder, limit)
+            outcomes[key] = _read_file(Path(key), folder, limit)
     while True:
         parsed: list[Article] = []
         rejections: list[Rejection] = []

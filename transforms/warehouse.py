@@ -21,7 +21,7 @@ import duckdb
 import polars as pl
 
 from transforms.articles import Article, Rejection
-from transforms.inbox import FileOutcome
+from transforms.inbox import FileOutcome, KnownArticle
 from transforms.records import (
     ARTICLES_SCHEMA,
     CONTACT_MENTIONS_SCHEMA,
@@ -522,30 +522,25 @@ def known_inbox_files(con: duckdb.DuckDBPyConnection, version: str) -> dict[str,
     The articles carry doc_id, content_hash, source_path and encoding, no text.
     """
     ensure_schema(con)
-    rows = con.execute(
-        "SELECT file_path, size, mtime_ns, kind, source_path, doc_id, content_hash, reason, encoding "
-        f"FROM {qualified('inbox_files')} WHERE reader_version = ? ORDER BY file_path, position",
+    table = qualified("inbox_files")
+    entries: dict[str, tuple[list[KnownArticle], list[Rejection]]] = {}
+    for path, kind, source_path, doc_id, digest, reason, encoding in con.execute(
+        "SELECT file_path, kind, source_path, doc_id, content_hash, reason, encoding "
+        f"FROM {table} WHERE reader_version = ? AND kind <> 'file' ORDER BY file_path, position",
         [version],
-    ).fetchall()
-    known: dict[str, FileOutcome] = {}
-    current: tuple | None = None
-    articles: list[Article] = []
-    rejections: list[Rejection] = []
-
-    def close() -> None:
-        if current is not None:
-            path, size, mtime_ns = current
-            known[path] = FileOutcome(path, size, mtime_ns, tuple(articles), tuple(rejections), read=False)
-
-    for path, size, mtime_ns, kind, source_path, doc_id, digest, reason, encoding in rows:
-        if kind == "file":
-            close()
-            current, articles, rejections = (path, size, mtime_ns), [], []
-        elif kind == "article":
-            articles.append(Article(doc_id, "", None, digest, source_path, encoding=encoding))
+    ).fetchall():
+        found, rejected = entries.setdefault(path, ([], []))
+        if kind == "article":
+            found.append(KnownArticle(doc_id, digest, source_path, encoding))
         else:
-            rejections.append(Rejection(source_path, doc_id, reason, digest))
-    close()
+            rejected.append(Rejection(source_path, doc_id, reason, digest))
+    nothing: tuple[list[KnownArticle], list[Rejection]] = ([], [])
+    known: dict[str, FileOutcome] = {}
+    for path, size, mtime_ns in con.execute(
+        f"SELECT file_path, size, mtime_ns FROM {table} WHERE reader_version = ? AND kind = 'file'", [version]
+    ).fetchall():
+        found, rejected = entries.get(path, nothing)
+        known[path] = FileOutcome(path, size, mtime_ns, tuple(found), tuple(rejected), read=False)
     return known
 
 
