@@ -34,7 +34,8 @@ from orchestration import settings
 from orchestration.resources import ContactsWarehouse, ExtractorResource, InboxResource
 from transforms import monitoring
 from transforms import warehouse as wh
-from transforms.articles import max_file_bytes, read_inbox
+from transforms.articles import max_file_bytes
+from transforms.inbox import reader_version, scan_inbox
 from transforms.knowledge import knowledge_dir, knowledge_frames, load_knowledge_base
 from transforms.records import articles_frame, extraction_frames, rejections_frame
 
@@ -123,43 +124,60 @@ def _input_format(source_path: str) -> str:
 )
 def raw_inbox(context: AssetExecutionContext, warehouse: ContactsWarehouse, inbox: InboxResource):
     folder = inbox.path()
+    # Files whose size and modification time are those of their last read are trusted and
+    # not read again (raw.inbox_files remembers what each gave); a rebuild or
+    # CONTACTS_INBOX_RESCAN reads every file.
+    rescan = is_full_refresh(context.run.tags) or settings.inbox_rescan()
+    version = reader_version()
     with warehouse.get_connection() as con:
         stored = wh.stored_articles(con)
+        known = {} if rescan else wh.known_inbox_files(con, version)
     # With what is stored, a second copy of an article loaded in an earlier run (its first
     # file may be gone from the inbox by now) is refused, so no article is counted twice.
-    scan = read_inbox(folder, max_bytes=max_file_bytes(), stored=stored)
+    scan = scan_inbox(folder, known, max_bytes=max_file_bytes(), stored=stored)
     loaded_at = datetime.now(UTC)
     with warehouse.get_connection() as con:
         upsert = wh.upsert_articles(con, articles_frame(scan.articles, loaded_at))
         wh.record_rejections(con, rejections_frame(scan.rejections, loaded_at))
+        # After the articles: a crash in between makes the next run read these files again.
+        wh.replace_inbox_files(
+            con,
+            wh.inbox_files_frame(scan.outcomes, version, loaded_at),
+            None if rescan else sorted(set(known) - set(scan.unchanged_files)),
+            version,
+        )
         counts = wh.table_counts(con, ("articles", "rejected_inputs"))
         articles_version = monitoring.articles_version(con)
         rejections_version = monitoring.rejections_version(con)
         latest = monitoring.latest_articles(con)
     for rejection in scan.rejections:
         context.log.warning(f"rejected {rejection.source_path}: {rejection.reason}")
+    current = [*scan.articles, *scan.unchanged]
+    unchanged = upsert.unchanged + len(scan.unchanged)
     context.log.info(
-        f"inbox {folder}: {len(scan.articles)} article(s) read ({upsert.inserted} new, "
-        f"{upsert.updated} changed, {upsert.unchanged} unchanged), {len(scan.rejections)} rejected"
+        f"inbox {folder}: {len(current)} article(s) ({upsert.inserted} new, {upsert.updated} changed, "
+        f"{unchanged} unchanged), {len(scan.rejections)} rejected; {len(scan.outcomes)} file(s) read, "
+        f"{len(scan.unchanged_files)} unchanged since their last read" + (" (rescan)" if rescan else "")
     )
     rejected = [{"file": r.source_path, "reason": r.reason} for r in scan.rejections]
-    not_utf8 = sorted(
-        f"{a.source_path} ({a.encoding})" for a in scan.articles if a.encoding not in (None, "UTF-8")
-    )
+    not_utf8 = sorted(f"{a.source_path} ({a.encoding})" for a in current if a.encoding not in (None, "UTF-8"))
     yield MaterializeResult(
         asset_key=raw_key("articles"),
         metadata={
             "inbox": MetadataValue.path(str(folder)),
-            "articles_read": len(scan.articles),
+            # Articles in the inbox now (after duplicates), whether their file was read again or not.
+            "articles_read": len(current),
             "inserted": upsert.inserted,
             "updated": upsert.updated,
-            "unchanged": upsert.unchanged,
+            "unchanged": unchanged,
+            "files_read": len(scan.outcomes),
+            "files_unchanged": len(scan.unchanged_files),
             "rejected_inputs": len(scan.rejections),
             # Kept under its old name: files and JSONL lines that were rejected.
             "rejected_files": len(scan.rejections),
             "rejections": MetadataValue.json(rejected[:METADATA_LIST_LIMIT]),
             "articles_by_format": MetadataValue.json(
-                dict(sorted(Counter(_input_format(a.source_path) for a in scan.articles).items()))
+                dict(sorted(Counter(_input_format(a.source_path) for a in current).items()))
             ),
             "decoded_from_other_encodings": MetadataValue.json(not_utf8[:METADATA_LIST_LIMIT]),
             "latest_articles": MetadataValue.md(

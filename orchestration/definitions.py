@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dagster import Definitions, in_process_executor
-from dagster_dbt import DbtCliResource
 
 from orchestration.assets import raw_assets
 from orchestration.checks import raw_checks
-from orchestration.dbt import build_dbt_assets, dbt_executable, dbt_project
+from orchestration.dbt import ContactsDbtCli, build_dbt_assets, dbt_executable, dbt_project
 from orchestration.jobs import (  # noqa: F401  (JOB_NAME, WRITER_TAG: imported from here by callers)
     JOB_NAME,
     REBUILD_JOB_NAME,
@@ -34,7 +33,7 @@ defs = Definitions(
         "warehouse": ContactsWarehouse(),
         "inbox": InboxResource(),
         "extractor": ExtractorResource(),
-        "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable()),
+        "dbt": ContactsDbtCli(project_dir=dbt_project(), dbt_executable=dbt_executable()),
     },
     # Ad-hoc materializations from the UI run in-process too, for the same reason.
     executor=in_process_executor,

@@ -56,3 +56,11 @@ def extraction_batch_size() -> int:
     if not value.isdigit() or int(value) < 1:
         raise ValueError(f"{EXTRACTION_BATCH_ENV} must be a positive whole number, got {value!r}")
     return int(value)
+
+
+INBOX_RESCAN_ENV = "CONTACTS_INBOX_RESCAN"
+
+
+def inbox_rescan() -> bool:
+    """Read every inbox file, even those whose size and modification time are unchanged."""
+    return (_env(INBOX_RESCAN_ENV) or "").lower() in ("1", "true", "yes")

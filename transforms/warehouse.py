@@ -20,7 +20,8 @@ from datetime import UTC, datetime
 import duckdb
 import polars as pl
 
-from transforms.articles import Article
+from transforms.articles import Article, Rejection
+from transforms.inbox import FileOutcome, KnownArticle
 from transforms.records import (
     ARTICLES_SCHEMA,
     CONTACT_MENTIONS_SCHEMA,
@@ -60,6 +61,23 @@ EXTRACTION_STATE_SCHEMA = {
     "extractor_version": pl.String,
     "extracted_at": pl.Datetime("us", "UTC"),
 }
+# Bookkeeping, not a modelled table: what each inbox file gave when it was last read
+# (position 0: the file; 1..n: its articles, then its rejected parts, in file order), so
+# that a file whose size and modification time are unchanged is not read again.
+INBOX_FILES_SCHEMA = {
+    "file_path": pl.String,
+    "size": pl.Int64,
+    "mtime_ns": pl.Int64,
+    "reader_version": pl.String,
+    "position": pl.Int32,
+    "kind": pl.String,  # file | article | rejection
+    "source_path": pl.String,
+    "doc_id": pl.String,
+    "content_hash": pl.String,
+    "reason": pl.String,
+    "encoding": pl.String,
+    "read_at": pl.Datetime("us", "UTC"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +102,7 @@ TABLES: dict[str, RawTable] = {
         ),
         RawTable("knowledge_countries", KNOWLEDGE_COUNTRIES_SCHEMA, ("country_iso3",)),
         RawTable("extraction_state", EXTRACTION_STATE_SCHEMA, ("doc_id",)),
+        RawTable("inbox_files", INBOX_FILES_SCHEMA, ("file_path", "position")),
     )
 }
 EXTRACTION_TABLES = ("contact_mentions", "contact_participants", "contact_topics", "entity_mentions")
@@ -479,3 +498,77 @@ def read_articles(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> lis
 def table_counts(con: duckdb.DuckDBPyConnection, names: Iterable[str] = TABLES) -> dict[str, int]:
     ensure_schema(con)
     return {name: _count(con, f"SELECT count(*) FROM {qualified(name)}") for name in names}
+
+
+def inbox_files_frame(outcomes: Iterable[FileOutcome], version: str, read_at: datetime) -> pl.DataFrame:
+    """The bookkeeping rows of files read now (see ``INBOX_FILES_SCHEMA``)."""
+    rows: list[tuple] = []
+    for o in outcomes:
+        entries = [("file", o.path, None, None, None, None)]
+        for a in o.articles:
+            entries.append(("article", a.source_path, a.doc_id, a.content_hash, None, a.encoding))
+        for r in o.rejections:
+            entries.append(("rejection", r.source_path, r.doc_id, r.content_hash, r.reason, None))
+        rows += [
+            (o.path, o.size, o.mtime_ns, version, position, *entry, read_at)
+            for position, entry in enumerate(entries)
+        ]
+    return pl.DataFrame(rows, schema=INBOX_FILES_SCHEMA, orient="row")
+
+
+def known_inbox_files(con: duckdb.DuckDBPyConnection, version: str) -> dict[str, FileOutcome]:
+    """What each file gave when it was last read, for files read with reader ``version``.
+
+    The articles carry doc_id, content_hash, source_path and encoding, no text.
+    """
+    ensure_schema(con)
+    table = qualified("inbox_files")
+    entries: dict[str, tuple[list[KnownArticle], list[Rejection]]] = {}
+    for path, kind, source_path, doc_id, digest, reason, encoding in con.execute(
+        "SELECT file_path, kind, source_path, doc_id, content_hash, reason, encoding "
+        f"FROM {table} WHERE reader_version = ? AND kind <> 'file' ORDER BY file_path, position",
+        [version],
+    ).fetchall():
+        found, rejected = entries.setdefault(path, ([], []))
+        if kind == "article":
+            found.append(KnownArticle(doc_id, digest, source_path, encoding))
+        else:
+            rejected.append(Rejection(source_path, doc_id, reason, digest))
+    nothing: tuple[list[KnownArticle], list[Rejection]] = ([], [])
+    known: dict[str, FileOutcome] = {}
+    for path, size, mtime_ns in con.execute(
+        f"SELECT file_path, size, mtime_ns FROM {table} WHERE reader_version = ? AND kind = 'file'", [version]
+    ).fetchall():
+        found, rejected = entries.get(path, nothing)
+        known[path] = FileOutcome(path, size, mtime_ns, tuple(found), tuple(rejected), read=False)
+    return known
+
+
+def replace_inbox_files(
+    con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, drop: Sequence[str] | None, version: str
+) -> int:
+    """Record the files read now; forget the files in ``drop`` (changed, gone or unreadable).
+
+    ``drop=None`` forgets every file first (a full re-read). Rows of another reader
+    version are forgotten too. Returns the number of files recorded.
+    """
+    ensure_schema(con)
+    frame = _conform("inbox_files", frame)
+    target = qualified("inbox_files")
+    forget = sorted({*(drop or ()), *frame["file_path"].unique().to_list()})
+    forget_frame = pl.DataFrame({"file_path": forget}, schema={"file_path": pl.String})
+    with (
+        _registered(con, "incoming_inbox_files", frame) as view,
+        _registered(con, "forgotten_inbox_files", forget_frame) as forgotten,
+        transaction(con),
+    ):
+        if drop is None:
+            con.execute(f"DELETE FROM {target}")
+        else:
+            con.execute(
+                f"DELETE FROM {target} WHERE reader_version <> ? "
+                f"OR file_path IN (SELECT file_path FROM {forgotten})",
+                [version],
+            )
+        _insert(con, "inbox_files", view)
+    return int(frame.filter(pl.col("kind") == "file").height)
