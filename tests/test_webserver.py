@@ -234,7 +234,8 @@ def test_full_run_launched_through_graphql(dagster_dev, tmp_path: Path):
     assert tags["test"] == "test_webserver"
 
     messages = [e.get("message", "") for e in events]
-    assert any("build --full-refresh" in m for m in messages), "dbt did not get --full-refresh"
+    dbt_builds = [m for m in messages if "dbt build" in m]
+    assert dbt_builds and all("--full-refresh" in m for m in dbt_builds), "dbt did not get --full-refresh"
     assert any(m.startswith("extracted 7/7 article(s)") for m in messages), "no extraction progress logged"
 
     stop(server, port)
