@@ -24,7 +24,7 @@ from transforms.pipeline.actors import ActorMention
 from transforms.pipeline.clauses import SPEECH_VERBS, doc_extension, set_doc_extension
 from transforms.pipeline.lexicon import read_places
 from transforms.pipeline.participants import is_invitation, is_predicative
-from transforms.pipeline.tokens import lower, sentence_spans, token_table
+from transforms.pipeline.tokens import doc_text, lower, sentence_spans, token_table
 from transforms.records import Participant
 
 _DEFINITE = frozenset(
@@ -606,7 +606,7 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
         r.topics = _date_aware_topics(r.topics, when)
         if _in_crisis_window(when):
             if crisis_article is None:
-                crisis_article = bool(doc.user_data["article_topics"]() & _CRISIS_CUES)
+                crisis_article = bool(doc.user_data["topics_of"](doc_text(doc)) & _CRISIS_CUES)
             if crisis_article:
                 r.topics |= {"european_security", "russia_relations"}
     return records
@@ -938,7 +938,7 @@ def _attach_topic_sentences(doc: Doc, records: list) -> None:
             target.topics |= topics
 
 
-_OCCASION_KINDS = frozenset({"organization", "group"})
+_GROUP_KINDS = frozenset({"organization", "group"})
 
 
 _READY = frozenset({"bereit", "gesprächsbereit", "offen", "bereitschaft"})
@@ -1064,7 +1064,7 @@ def _last_talks(records: list):
 
 def _last_group(records: list) -> list:
     for r in reversed(records):
-        groups = [p for p in r.participants if p.actor_kind in _OCCASION_KINDS]
+        groups = [p for p in r.participants if p.actor_kind in _GROUP_KINDS]
         if groups:
             return list(groups)
     return []

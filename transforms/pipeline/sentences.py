@@ -2,8 +2,8 @@
 
 The stock German tokenizer already keeps "15.", "Jan." and "Dr." as single tokens, so a
 standalone "." "!" "?" is a real sentence end. What is left to handle: closing quotes and
-brackets after the full stop, line breaks (headlines, bullets and datelines carry no full
-stop), and a full stop glued to the next word, which the tokenizer fix splits off.
+brackets after the full stop, and line breaks (headlines, bullets and datelines carry no
+full stop).
 """
 
 from __future__ import annotations

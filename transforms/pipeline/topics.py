@@ -127,7 +127,9 @@ class ContactTopics:
                 if _TOPIC_CUES.search(sentence_text(sent)) and topics_in(sent):
                     topic_sentences.append((sent.start, topics_in(sent)))
         doc.user_data["topic_sentences"] = topic_sentences
-        doc.user_data["article_topics"] = lambda: self.topics_of(doc_text(doc))
+        # The topic finder of the whole text, for the consolidator; a bound method, not a closure
+        # over the doc, so the doc holds no reference to itself and is freed at once.
+        doc.user_data["topics_of"] = self.topics_of
         return doc
 
 
