@@ -42,15 +42,14 @@ actors as (
 
 meeting_months as (
 
-    -- The meeting's own month, else the month its first article was published (as in
-    -- rpt_topics_by_month). Meetings with neither are left out.
+    -- macros/reporting_month.sql: meetings with no month and no article date are left out.
     select
         meeting_id,
         contact_type,
         status,
-        coalesce(meeting_month, date_trunc('month', first_reported_date)::date) as meeting_month
+        {{ reporting_month() }} as meeting_month
     from meetings
-    where coalesce(meeting_month, first_reported_date) is not null
+    where {{ reporting_month() }} is not null
 
 ),
 

@@ -41,18 +41,14 @@ participants as (
 
 meeting_months as (
 
-    -- The meeting's own month, else the month its first article was published.
-    -- Meetings with neither are left out.
+    -- macros/reporting_month.sql: meetings with no month and no article date are left out.
     select
         meeting_id,
         status,
-        coalesce(
-            meeting_month,
-            date_trunc('month', first_reported_date)::date
-        ) as meeting_month,
+        {{ reporting_month() }} as meeting_month,
         meeting_month is null as is_dated_by_publication
     from meetings
-    where coalesce(meeting_month, first_reported_date) is not null
+    where {{ reporting_month() }} is not null
 
 ),
 
