@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import re
+import stat as stat_module
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -271,14 +272,47 @@ def inbox_fingerprint(folder: Path) -> str:
     notice new, changed and removed files.
     """
     digest = hashlib.sha256()
-    for path in article_paths(folder):
-        try:
-            stat = path.stat()
-            entry = f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
-        except OSError:  # broken symlink or gone meanwhile: its name still counts
-            entry = f"{path.name}\0-\0-\n"
+    for path, info in listing(folder):
+        if info is None:  # a symlink: its target's size and time
+            try:
+                stat = os.stat(path)
+                info = (stat.st_size, stat.st_mtime_ns)
+            except OSError:
+                pass  # broken or gone meanwhile: its name still counts
+        name = os.path.basename(path)
+        entry = f"{name}\0{info[0]}\0{info[1]}\n" if info is not None else f"{name}\0-\0-\n"
         digest.update(entry.encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
+
+
+def listing(folder: Path) -> list[tuple[str, tuple[int, int] | None]]:
+    """``article_paths(folder)`` as ``(str(path), (size, mtime_ns))``, in the same order.
+
+    One ``scandir`` and one ``lstat`` per file instead of pathlib's (sorting 100k ``Path``
+    objects and three stats per file took 5 CPU seconds). The stat is None for symlinks,
+    which are read (and checked) every time.
+    """
+    if not folder.is_dir():
+        raise FileNotFoundError(f"inbox folder does not exist: {folder}")
+    found: list[tuple[str, tuple[int, int] | None]] = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            name = entry.name
+            if name.startswith(".") or os.path.splitext(name)[1].lower() not in ARTICLE_SUFFIXES:
+                continue
+            if entry.is_symlink():
+                found.append((name, None))
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue  # gone meanwhile
+            if stat_module.S_ISREG(info.st_mode):
+                found.append((name, (info.st_size, info.st_mtime_ns)))
+    found.sort()
+    # os.path.join, not pathlib: the same string as str(folder / name), 10x cheaper.
+    base = str(folder)
+    return [(os.path.join(base, name), info) for name, info in found]
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:

@@ -15,20 +15,18 @@ version (transforms/extract.py), and a change there re-extracts every article.
 from __future__ import annotations
 
 import hashlib
-import os
-import stat as stat_module
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 from transforms.articles import (
-    ARTICLE_SUFFIXES,
     Article,
     ArticleError,
     Rejection,
     _deduplicate,
     content_hash,
+    listing,
     max_file_bytes,
     parse_file,
     read_input,
@@ -122,36 +120,6 @@ def _read_file(path: Path, root: Path | None, limit: int) -> FileOutcome | Rejec
     # before it is kept only if it still holds after (else -1: read again next run).
     size, mtime_ns = before if before is not None and before == _stat(path) else (-1, -1)
     return FileOutcome(str(path), size, mtime_ns, tuple(found), tuple(rejected))
-
-
-def listing(folder: Path) -> list[tuple[str, tuple[int, int] | None]]:
-    """``article_paths(folder)`` as ``(str(path), (size, mtime_ns))``, in the same order.
-
-    One ``scandir`` and one ``lstat`` per file instead of pathlib's (sorting 100k ``Path``
-    objects and three stats per file took 5 CPU seconds). The stat is None for symlinks,
-    which are read (and checked) every time.
-    """
-    if not folder.is_dir():
-        raise FileNotFoundError(f"inbox folder does not exist: {folder}")
-    found: list[tuple[str, tuple[int, int] | None]] = []
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            name = entry.name
-            if name.startswith(".") or os.path.splitext(name)[1].lower() not in ARTICLE_SUFFIXES:
-                continue
-            if entry.is_symlink():
-                found.append((name, None))
-                continue
-            try:
-                info = entry.stat(follow_symlinks=False)
-            except OSError:
-                continue  # gone meanwhile
-            if stat_module.S_ISREG(info.st_mode):
-                found.append((name, (info.st_size, info.st_mtime_ns)))
-    found.sort()
-    # os.path.join, not pathlib: the same string as str(folder / name), 10x cheaper.
-    base = str(folder)
-    return [(os.path.join(base, name), info) for name, info in found]
 
 
 def scan_inbox(
