@@ -13,10 +13,7 @@ run inserted (its upstream models were already up to date when it ran).
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -25,15 +22,12 @@ from dagster import materialize
 
 from orchestration.assets import raw_assets
 from orchestration.resources import ContactsWarehouse, ExtractorResource, InboxResource
+from tests.test_dbt_project import run_dbt as dbt_command
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[1]
-DBT_PROJECT_DIR = ROOT / "dbt_project"
 SAMPLES = ROOT / "data" / "samples" / "articles"
-DBT = Path(sys.executable).parent / "dbt"
-if not DBT.exists():
-    DBT = Path(shutil.which("dbt") or "dbt")
 
 INCREMENTAL = {
     "int_contact_mentions__participant_sets": "intermediate",
@@ -63,20 +57,7 @@ class PinnedExtractor(ExtractorResource):
 
 
 def run_dbt(args: list[str], warehouse: Path, work: Path) -> None:
-    env = {**os.environ, "CONTACTS_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    command = [
-        str(DBT),
-        *args,
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-        "--profiles-dir",
-        str(DBT_PROJECT_DIR),
-        "--target-path",
-        str(work / "target"),
-        "--log-path",
-        str(work / "logs"),
-    ]
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
+    result = dbt_command(args, warehouse, work)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
 
 
