@@ -633,7 +633,6 @@ def _inherit_locations(doc: Doc, records: list) -> None:
     # The place hits and the dateline are worked out when a record first needs them.
     places: list[tuple[int, str]] | None = None
     dateline = publication = _UNKNOWN
-    sentence_number: dict[int, int] | None = None
     located: list = []
     for r in sorted(records, key=_trigger_of):
         if r.location is None and r.contact_type != "visit":
@@ -657,9 +656,7 @@ def _inherit_locations(doc: Doc, records: list) -> None:
                 if same_day:
                     r.location = same_day[-1].location
             if r.location is None:
-                if sentence_number is None:
-                    sentence_number = {s.start: n for n, s in enumerate(sentence_spans(doc))}
-                r.location = _visit_place(r, records, sentence_number)
+                r.location = _visit_place(r, records, _sentence_numbers(doc))
             if r.location is None:
                 if dateline is _UNKNOWN:
                     if places is None:
@@ -1070,15 +1067,23 @@ def _last_group(records: list) -> list:
     return []
 
 
+def _sentence_numbers(doc: Doc) -> dict[int, int]:
+    """Sentence start token -> the sentence's number in the article, built once per document."""
+    numbers = doc.user_data.get("sentence_numbers")
+    if numbers is None:
+        numbers = doc.user_data["sentence_numbers"] = {s.start: n for n, s in enumerate(sentence_spans(doc))}
+    return numbers
+
+
 def _inherit_dates(doc: Doc, records: list) -> None:
     """A contact whose sentence states no date, reported right after a dated one that shares a
     participant, happened on that day: "... sind am Samstag in Kiew eingetroffen. Die vier
     trafen dort Selenskyj." Only for occurred contacts, and only across a few sentences."""
-    sentence_number = {s.start: n for n, s in enumerate(sentence_spans(doc))}
-    ordered = sorted(records, key=lambda r: r.trigger)
+    ordered = sorted(records, key=_trigger_of)
     for n, r in enumerate(ordered):
         if r.status != "occurred" or r.has_date_expression or (r.date is not None and not r.date_is_soft):
             continue
+        sentence_number = _sentence_numbers(doc)
         ids = {p.actor_id for p in r.participants}
         for prev in reversed(ordered[:n]):
             gap = sentence_number[r.sent.start] - sentence_number[prev.sent.start]
