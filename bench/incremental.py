@@ -2,9 +2,10 @@
 
     python -m bench.incremental SIZE LABEL [SHARD]   (from the repository root)
 
-Copies ``$SRC`` (default /tmp/incr-bench/pristine-SIZE/contacts.duckdb, e.g. a warehouse
-left by ``make bench``) to /tmp/incr-bench/run-SIZE-LABEL/, then runs ``python -m
-orchestration.cli run`` on the inbox /tmp/incr-bench/inbox-SIZE twice with nothing new
+Copies ``$SRC`` (default ROOT/pristine-SIZE/contacts.duckdb, e.g. a warehouse left by
+``make bench``; ROOT is ``$INCR_ROOT``, default /tmp/incr-bench) to ROOT/run-SIZE-LABEL/,
+then runs ``python -m orchestration.cli run`` on the inbox ROOT/inbox-SIZE (``$INBOX``
+overrides it) twice with nothing new
 and once with 100 new articles (generator shard SHARD, default 91,000: articles the
 warehouse does not hold yet), as ``bench/run.py`` does; prints wall, CPU seconds and step
 times of each. Used for docs/scaling.md section 3.
@@ -23,8 +24,8 @@ from bench.run import run_pipeline
 def main(argv: list[str]) -> int:
     size, label = int(argv[0]), argv[1]
     shard = int(argv[2]) if len(argv) > 2 else 91_000
-    root = Path("/tmp/incr-bench")
-    inbox = root / f"inbox-{size}"
+    root = Path(os.environ.get("INCR_ROOT") or "/tmp/incr-bench")
+    inbox = Path(os.environ.get("INBOX") or root / f"inbox-{size}")
     scratch = root / f"run-{size}-{label}"
     shutil.rmtree(scratch, ignore_errors=True)
     (scratch / "warehouse").mkdir(parents=True)
