@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+from pathlib import Path
 
 import polars
 import pytest
@@ -56,7 +57,25 @@ def test_helpers_give_the_sequential_records_in_input_order(samples):
         assert extractor.extract(list(reversed(articles)), stats=shared) == list(reversed(sequential))
         assert shared.chunks_by_caller + shared.chunks_by_helpers == shared.chunks
         assert not extractor.problems
+        # Results came back through spool files, each removed once read.
+        spool = Path(extractor._spool)
+        assert spool.is_dir() and not list(spool.iterdir())
     assert not multiprocessing.active_children()
+    assert not spool.exists()
+
+
+def test_the_spool_is_removed_when_a_job_is_abandoned(samples):
+    nlp, articles, sequential = samples
+    with ParallelExtractor(2, nlp=nlp) as extractor:
+        assert extractor.wait_ready(timeout=HELPER_START_TIMEOUT) == 1, extractor.problems
+        job = extractor.submit(articles, ParallelStats())
+        # Wait until the helper has handed in a chunk, then abandon the job.
+        spool = Path(extractor._spool)
+        with job.cond:
+            while not job.stats.chunks_by_helpers:
+                job.cond.wait(1)
+        job.close()
+    assert not spool.exists()
 
 
 def test_extract_parallel_equals_sequential(samples):
