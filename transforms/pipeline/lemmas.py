@@ -7,6 +7,8 @@ is a registered function so a config can swap or extend it.
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy
 from spacy.attrs import LEMMA
 from spacy.language import Language
@@ -54,6 +56,19 @@ _OVERRIDES = {
 }
 
 
+@cache
+def german_lemma_table() -> dict[str, str]:
+    """spaCy's German lemma lookup table (spacy-lookups-data): word form -> lemma.
+
+    Read once per process and kept as a plain dict: the lemmatizer and the lexicon's word
+    list both use it, and ``spacy.lookups.Table`` would re-key its 355,000 entries by string
+    hash (about a second per copy) to answer the same lookups.
+    """
+    from spacy.util import load_language_data
+
+    return load_language_data(registry.lookups.get("de")["lemma_lookup"])
+
+
 @registry.misc("contacts.lemma_overrides.v1")
 def lemma_overrides() -> dict[str, str]:
     return dict(_OVERRIDES)
@@ -75,9 +90,7 @@ class LookupLemmatizer:
     """
 
     def __init__(self, overrides: dict[str, str]):
-        from spacy.lookups import load_lookups
-
-        self.table = load_lookups("de", ["lemma_lookup"]).get_table("lemma_lookup")
+        self.table = german_lemma_table()
         self.overrides = {k.lower(): v for k, v in overrides.items()}
         self._cache = _LemmaCache(self.lemma_of)
 

@@ -265,9 +265,9 @@ class Lexicon:
 @cache
 def german_word_list():
     """A predicate telling ordinary German word forms, from spaCy's German lookup table."""
-    from spacy.lookups import load_lookups
+    from transforms.pipeline.lemmas import german_lemma_table
 
-    table = load_lookups("de", ["lemma_lookup"]).get_table("lemma_lookup")
+    table = german_lemma_table()
 
     def is_common_word(word: str) -> bool:
         return word in table or word.lower() in table
