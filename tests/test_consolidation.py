@@ -227,3 +227,105 @@ def test_readiness_without_date_or_place_is_no_planned_contact(nlp):  # noqa: F8
         nlp, "Selenskyj sagte, er sei bereit, Putin am Donnerstag in Istanbul zu treffen.", "2025-05-12"
     )
     assert [(r["status"], r["date"], r["location"]) for r in found] == [("planned", "2025-05-15", "Istanbul")]
+
+
+def test_die_beiden_gives_a_later_sentence_the_pair_just_reported(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Kanzler Friedrich Merz will in Den Haag mit US-Präsident Donald Trump sprechen. "
+        "Ein Treffen der beiden ist für Mittwoch vorgesehen.",
+        "2025-06-23",
+    )
+    meeting = _one(found, "meeting")
+    assert meeting["participants"] == ["Donald Trump", "Friedrich Merz"]
+    assert meeting["date"] == "2025-06-25"  # the Wednesday, from the second sentence
+
+
+def test_die_beiden_can_report_an_earlier_contact_of_the_pair(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Außenminister Johann Wadephul hat am Montag mit seinem französischen Kollegen Jean-Noël Barrot "
+        "telefoniert. Die beiden hatten sich zuletzt im Mai in Warschau getroffen.",
+        "2025-06-25",
+    )
+    call = _one(found, "phone_call")
+    meeting = _one(found, "meeting")
+    assert call["participants"] == meeting["participants"] == ["Jean-Noël Barrot", "Johann Wadephul"]
+    assert (meeting["date"], meeting["location"]) == ("2025-05", "Warschau")
+
+
+def test_a_group_word_adds_no_one_when_the_pair_is_named(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Milei hat am Donnerstag in Brüssel mit der EU-Kommission beraten. "
+        "Am Freitag traf Milei in Helsinki den finnischen Regierungschef Petteri Orpo, eine Premiere für "
+        "die beiden.",
+        "2025-06-28",
+    )
+    orpo = [r for r in found if "Petteri Orpo" in r["participants"]]
+    # Not the last pair reported (Milei and the EU): "der beiden" are the two just named.
+    assert [(r["type"], r["participants"]) for r in orpo] == [("meeting", ["Javier Milei", "Petteri Orpo"])]
+
+
+def test_talks_of_die_beiden_with_nothing_of_their_own_are_no_new_contact(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Kanzler Merz hat am Dienstag in Berlin den spanischen Regierungschef Pedro Sánchez empfangen. "
+        "Zuvor hatte Merz mit Präsident Macron telefoniert. "
+        "Die beiden gingen gemeinsam zum Ort ihres Gesprächs, das eine Stunde dauerte.",
+        "2025-06-25",
+    )
+    assert sorted(r["type"] for r in found) == ["meeting", "phone_call"], found
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "Die russische Delegation wurde von Wladimir Medinski geleitet, die ukrainische von "
+        "Verteidigungsminister Rustem Umerow.",
+        "Angeführt wurde die russische Delegation von Wladimir Medinski, die ukrainische von Rustem Umerow.",
+        "Für Moskau saß Präsidentenberater Wladimir Medinski am Tisch, für Kiew Rustem Umerow.",
+    ],
+)
+def test_named_delegation_members_take_their_sides_places(nlp, second):  # noqa: F811
+    found = records(
+        nlp,
+        "In Istanbul haben am Freitag Gespräche zwischen Russland und der Ukraine stattgefunden. " + second,
+        "2025-05-17",
+    )
+    talks = _one(found, "negotiation")
+    assert talks["participants"] == ["Rustem Umjerow", "Wladimir Medinski"]
+
+
+def test_a_side_whose_members_are_not_named_stays_a_delegation(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "In Istanbul haben am Freitag Gespräche zwischen Russland und der Ukraine stattgefunden. "
+        "Die russische Delegation wurde von Wladimir Medinski geleitet.",
+        "2025-05-17",
+    )
+    talks = _one(found, "negotiation")
+    assert talks["participants"] == ["Wladimir Medinski", "delegation@UKR"]
+
+
+def test_the_place_before_its_region_is_the_location(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Trump und Putin sind am Freitag in Anchorage im US-Bundesstaat Alaska zusammengekommen. "
+        "Wadephul traf Barrot am Montag in Genf in der Schweiz.",
+        "2025-08-20",
+    )
+    assert sorted(r["location"] for r in found) == ["Anchorage", "Genf"]
+
+
+def test_continued_talks_keep_their_topics(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Unterhändler Russlands und der Ukraine haben am Dienstag in Istanbul über eine Waffenruhe "
+        "verhandelt. Die Gespräche sollen fortgesetzt werden; ein Termin steht noch nicht fest.",
+        "2025-05-21",
+    )
+    held = [r for r in found if r["status"] == "occurred"]
+    planned = [r for r in found if r["status"] == "planned"]
+    assert len(held) == len(planned) == 1, found
+    assert held[0]["topics"] and planned[0]["topics"] == held[0]["topics"]

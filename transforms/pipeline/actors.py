@@ -422,6 +422,8 @@ class ActorRecognizer:
                 consumed.add(hit.start)
                 end = j = hit.end
                 break
+            if mention.kind == "side":
+                break  # "die Delegation von Medinski": the person stands for the side himself
             person = hit.first("PERSON")
             if person is not None and not countries and span_text(doc, mention.end, j).startswith("von"):
                 # "der außenpolitische Berater von Kanzler Olaf Scholz": the country comes from
@@ -538,10 +540,11 @@ def _with_group_anaphors(
             count, noun_at = None, i
         elif count is None:
             continue
-        # A group named by a noun for people, or by a number after an article ("die vier").
-        # "beide Seiten" and a bare "beide" are too loose to point at one earlier contact.
+        # A group named by a noun for people, or by a number after an article ("die vier",
+        # "ein Treffen der beiden"). "beide Seiten" and "beide" without an article are too
+        # loose to point at one earlier contact.
         bare_number = (
-            low not in ("beide", "beiden")
+            low != "beide"
             and i > 0
             and lowers[i - 1] in ("die", "der", "den")
             and noun_at < n

@@ -70,6 +70,8 @@ class ContactLocations:
                 continue
             if not cands:
                 continue
+            if len(cands) > 1:
+                cands = _without_regions(texts, lowers, cands)
             if len(cands) == 1:
                 # One place: it is the location, and a visit's only destination (what the
                 # general case below gives for a single candidate).
@@ -93,6 +95,34 @@ class ContactLocations:
                 hit, entry, _ = min(cands, key=lambda c: _distance_tokens(c[0].start, d.trigger))
                 d.location = entry.place
         return doc
+
+
+def _without_regions(texts: list[str], lowers: list[str], cands: list[tuple]) -> list[tuple]:
+    """ "in Anchorage im US-Bundesstaat Alaska", "in Genf in der Schweiz": a place right after
+    another, introduced by "in"/"im", says where the first one lies; the first is the place."""
+    kept = [cands[0]]
+    for cand in cands[1:]:
+        before = kept[-1][0]
+        gap = range(before.end, cand[0].start)
+        if (
+            0 < len(gap) <= 4
+            and lowers[gap[0]] in ("in", "im")
+            and all(
+                lowers[i] in _ARTICLES
+                or not texts[i].isalpha()
+                or texts[i].islower()
+                or _is_region_word(lowers[i])
+                for i in gap[1:]
+            )
+        ):
+            continue
+        kept.append(cand)
+    return kept
+
+
+def _is_region_word(low: str) -> bool:
+    # "US-Bundesstaat", "Provinz", "Emirat": the kind of place that holds the one before.
+    return low.endswith(("bundesstaat", "staat", "provinz", "region", "kanton", "emirat", "land", "republik"))
 
 
 # Nouns that describe the place a name follows: "in der saudischen Hafenstadt Dschidda".

@@ -24,7 +24,7 @@ from transforms.pipeline.actors import ActorMention
 from transforms.pipeline.clauses import SPEECH_VERBS, doc_extension, set_doc_extension
 from transforms.pipeline.lexicon import read_places
 from transforms.pipeline.participants import is_invitation, is_predicative
-from transforms.pipeline.tokens import doc_text, lower, sentence_spans, token_table
+from transforms.pipeline.tokens import doc_text, lower, sentence_bounds, sentence_spans, token_table
 from transforms.records import Participant
 
 _DEFINITE = frozenset(
@@ -469,9 +469,14 @@ def _group_members(m: ActorMention, history: list[tuple[str, list[Participant]]]
 
 
 def _participants(resolver: ActorResolver, mentions, when: date | None, history=()) -> list[Participant]:
+    resolved = [None if m.kind == "group" else resolver.resolve(m, mentions, when) for m in mentions]
+    count_named = len({p.actor_id for found in resolved if found for p in found})
     out: dict[str, Participant] = {}
-    for m in mentions:
-        found = _group_members(m, list(history)) if m.kind == "group" else resolver.resolve(m, mentions, when)
+    for m, found in zip(mentions, resolved, strict=True):
+        if found is None:
+            count = m.attributes.get("count")
+            # "traf Milei Orpo, die erste Begegnung der beiden": the group is the people named.
+            found = [] if count is not None and count_named >= count else _group_members(m, list(history))
         for p in found:
             out.setdefault(p.actor_id, p)
     # A country's side adds nothing when a person of that country takes part already
@@ -492,6 +497,22 @@ _PRESIDENT_LED = frozenset(
 
 def _leader_role(country: str) -> str:
     return "head_of_state" if country in _PRESIDENT_LED else "head_of_government"
+
+
+def _in_passing(doc: Doc, d) -> bool:
+    """A contact noun after "seit" ("seit ihrem Treffen", "seit dem Gipfel in Genf")."""
+    if not d.rule.is_noun:
+        return False
+    lowers = token_table(doc).lowers
+    start = max(d.sent.start, d.trigger - 3)
+    return "seit" in lowers[start : d.trigger]
+
+
+def _only_group(d) -> bool:
+    """The draft names its participants by a group anaphor ("die beiden") and pronouns alone
+    ("ihres Gesprächs")."""
+    kinds = {m.kind for m in d.mentions}
+    return "group" in kinds and kinds <= {"group", "pronoun"}
 
 
 def _is_definite(doc: Doc, d) -> bool:
@@ -534,6 +555,7 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
     records: list = []
     references: list = []
     participations: list = []
+    continuations: list = []  # (planned talks, the talks they continue)
     for d in live:
         if _is_participation(doc, d) and _has_definite_noun(doc, d, live):
             if any(lower(doc, i) in _NEGATIONS for i in range(d.sent.start, d.sent.end)):
@@ -554,6 +576,7 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
             # "Die Gespräche sollen heute fortgesetzt werden": the same parties meet again.
             previous = _last_talks(records)
             if previous is not None:
+                continuations.append((d, previous))
                 d.participants = list(previous.participants)
                 if d.rule.flexible:
                     d.contact_type = previous.contact_type
@@ -573,7 +596,12 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
             complete = bool(kinds & {"organization", "group"}) or n >= 3
         else:
             complete = n >= 2
-        if d.rule.is_noun and _is_definite(doc, d) and n < 2 and not _names_new_group(d, records):
+        if d.rule.is_noun and _only_group(d) and not d.has_date_expression and d.location is None:
+            # "zum Ort ihres Gesprächs, das eine Stunde dauerte" (of "die beiden"): the talks
+            # just reported, with nothing of their own. "Ein Treffen der beiden ist für
+            # Mittwoch geplant" gives a date, "seit ihrem Treffen in Genf" a place.
+            references.append(d)
+        elif d.rule.is_noun and _is_definite(doc, d) and n < 2 and not _names_new_group(d, records):
             # "das Telefonat", "das Treffen": back to a contact already reported. "Das Treffen
             # der G20-Außenminister" names a new one through its group.
             references.append(d)
@@ -585,6 +613,7 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
     records = _merge_repeats(records, resolver.place_country, headlines)
     for d in participations:
         _add_participants(doc, d, records)
+    _name_delegation_members(doc, records, resolver)
     for ref in references:
         target = _reference_target(ref, records)
         if target is None:
@@ -602,6 +631,11 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
     _inherit_locations(doc, records)
     crisis_article = None
     for r in records:
+        if _in_passing(doc, r):
+            # "seit ihrem Treffen in Genf im Januar": an earlier contact named as a point in
+            # time; the article says nothing about what it was about.
+            r.topics = set()
+            continue
         when = r.date or resolver.reference_or_none()
         r.topics = _date_aware_topics(r.topics, when)
         if _in_crisis_window(when):
@@ -609,6 +643,10 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
                 crisis_article = bool(doc.user_data["topics_of"](doc_text(doc)) & _CRISIS_CUES)
             if crisis_article:
                 r.topics |= {"european_security", "russia_relations"}
+    for d, previous in continuations:
+        # The talks go on about what they were about.
+        if not d.topics:
+            d.topics = set(previous.topics)
     return records
 
 
@@ -1030,6 +1068,56 @@ def _add_participants(doc: Doc, d, records: list) -> None:
             target.participants.append(p)
             known.add(p.actor_id)
     target.topics |= d.topics
+
+
+# Words that say who is in a delegation: "Die US-Delegation wurde von Rubio angeführt",
+# "Die amerikanische Seite führten Rubio und Waltz an", "Für Moskau saßen Lawrow und Uschakow
+# am Tisch", "ihr gehörte auch Driscoll an", "Auf ukrainischer Seite verhandelte Jermak".
+_DELEGATION_CUES = frozenset(
+    """geleitet angeführt leitete leiteten führte führten gehörte gehörten saßen saß tisch
+    verhandelte verhandelten vertreten vertrat vertraten delegationsleiter verhandlungsführer
+    chefunterhändler""".split()
+)
+_DELEGATION_WINDOW = 2  # sentences after the contact's own
+
+
+def _name_delegation_members(doc: Doc, records: list, resolver: ActorResolver) -> None:
+    """A country's side is ``delegation@ISO3`` only while no member is named: the persons the
+    next sentences name as leading or sitting in a delegation of talks just reported
+    take its place, matched by their country."""
+    talks = [
+        r
+        for r in records
+        if r.contact_type in ("negotiation", "meeting")
+        and any(p.actor_kind == "delegation" for p in r.participants)
+    ]
+    if not talks:
+        return
+    lowers = token_table(doc).lowers
+    numbers = _sentence_numbers(doc)
+    bounds = sentence_bounds(doc)
+    mentions = doc_extension(doc, "actor_mentions") or []
+    for r in talks:
+        first = numbers[r.sent.start]
+        when = r.date.value if r.date is not None and r.date.precision == "day" else None
+        members: dict[str, dict[str, Participant]] = {}
+        for start, end in bounds[first : first + 1 + _DELEGATION_WINDOW]:
+            if _DELEGATION_CUES.isdisjoint(lowers[start:end]):
+                continue
+            for m in mentions:
+                if start <= m.start < end and m.kind in ("person", "office"):
+                    for p in resolver.resolve(m, [], when):
+                        if p.actor_kind == "person" and p.country_iso3:
+                            members.setdefault(p.country_iso3, {}).setdefault(p.actor_id, p)
+        if not members:
+            continue
+        named = []
+        for p in r.participants:
+            if p.actor_kind == "delegation" and p.country_iso3 in members:
+                named.extend(members[p.country_iso3].values())
+            else:
+                named.append(p)
+        r.participants = list({p.actor_id: p for p in named}.values())
 
 
 _NEXT = frozenset({"nächste", "nächsten", "kommende", "kommenden", "folgende", "folgenden"})
