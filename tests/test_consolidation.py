@@ -329,3 +329,25 @@ def test_continued_talks_keep_their_topics(nlp):  # noqa: F811
     planned = [r for r in found if r["status"] == "planned"]
     assert len(held) == len(planned) == 1, found
     assert held[0]["topics"] and planned[0]["topics"] == held[0]["topics"]
+
+
+def test_the_host_of_a_summit_just_reported_takes_part(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Am Montag kamen die Staats- und Regierungschefs mehrerer EU-Staaten in Paris zu einem "
+        "Krisentreffen zusammen. Gastgeber war Präsident Emmanuel Macron.",
+        "2025-02-18",
+    )
+    summit = _one(found, "multilateral")
+    assert summit["participants"] == ["Emmanuel Macron", "org@EU"]
+
+
+def test_a_host_word_adds_no_one_to_a_bilateral_meeting_before_it(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Kanzler Merz traf am Montag in Rom Präsident Macron. "
+        "Gastgeberin der anschließenden Konferenz war Ministerpräsidentin Giorgia Meloni.",
+        "2025-07-11",
+    )
+    meeting = _one(found, "meeting")
+    assert meeting["participants"] == ["Emmanuel Macron", "Friedrich Merz"]

@@ -614,6 +614,7 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
     for d in participations:
         _add_participants(doc, d, records)
     _name_delegation_members(doc, records, resolver)
+    _add_hosts(doc, records, resolver)
     for ref in references:
         target = _reference_target(ref, records)
         if target is None:
@@ -1118,6 +1119,47 @@ def _name_delegation_members(doc: Doc, records: list, resolver: ActorResolver) -
             else:
                 named.append(p)
         r.participants = list({p.actor_id: p for p in named}.values())
+
+
+_HOST_WORDS = frozenset({"gastgeber", "gastgeberin", "gastgebers", "gastgeberinnen"})
+
+
+def _add_hosts(doc: Doc, records: list, resolver: ActorResolver) -> None:
+    """ "Gastgeber war Präsident Macron": the host of a summit just reported takes part in it, as
+    does the host named with a meeting in its own sentence ("trafen sich in Antalya, vermittelt
+    von ihrem Gastgeber, dem türkischen Außenminister")."""
+    if not records:
+        return
+    lowers = token_table(doc).lowers
+    if _HOST_WORDS.isdisjoint(lowers):
+        return
+    numbers = _sentence_numbers(doc)
+    mentions = doc_extension(doc, "actor_mentions") or []
+    for start, end in sentence_bounds(doc):
+        host_at = next((i for i in range(start, end) if lowers[i] in _HOST_WORDS), None)
+        if host_at is None:
+            continue
+        here = numbers[start]
+        candidates = [
+            r
+            for r in records
+            if r.trigger < host_at
+            and (
+                (r.contact_type == "multilateral" and 0 <= here - numbers[r.sent.start] <= 2)
+                or (r.contact_type in ("meeting", "negotiation") and r.sent.start == start)
+            )
+        ]
+        if not candidates:
+            continue
+        target = max(candidates, key=_trigger_of)
+        when = target.date.value if target.date is not None and target.date.precision == "day" else None
+        known = {p.actor_id for p in target.participants}
+        for m in mentions:
+            if start <= m.start < end and m.kind in ("person", "office"):
+                for p in resolver.resolve(m, [], when):
+                    if p.actor_kind == "person" and p.actor_id not in known:
+                        target.participants.append(p)
+                        known.add(p.actor_id)
 
 
 _NEXT = frozenset({"nächste", "nächsten", "kommende", "kommenden", "folgende", "folgenden"})
