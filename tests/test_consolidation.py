@@ -351,3 +351,38 @@ def test_a_host_word_adds_no_one_to_a_bilateral_meeting_before_it(nlp):  # noqa:
     )
     meeting = _one(found, "meeting")
     assert meeting["participants"] == ["Emmanuel Macron", "Friedrich Merz"]
+
+
+def test_a_conference_call_with_several_leaders_is_one_call(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Kanzler Scholz hat am Mittwochabend eine Telefonkonferenz mit den Regierungschefs von "
+        "Großbritannien und Polen abgehalten. Im Beisein von Nato-Generalsekretär Mark Rutte ging es um "
+        "die Lage in der Ukraine.",
+        "2025-03-06",
+    )
+    call = _one(found, "phone_call")
+    assert call["participants"] == ["Donald Tusk", "Keir Starmer", "Mark Rutte", "Olaf Scholz"]
+    assert len(found) == 1
+
+
+def test_a_meeting_planned_on_a_trip_is_the_travellers(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Ende des Monats will Ministerpräsident Narendra Modi nach Washington reisen. "
+        "Ein Treffen mit Präsident Trump ist geplant, ein Termin steht noch nicht fest.",
+        "2025-06-02",
+    )
+    meeting = _one(found, "meeting")
+    assert meeting["participants"] == ["Donald Trump", "Narendra Modi"]
+    assert (meeting["status"], meeting["location"]) == ("planned", "Washington")
+
+
+def test_talks_already_reported_do_not_join_a_traveller(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Außenminister Wadephul ist am Montag nach Kairo gereist. "
+        "Dort unterbrach Präsident al-Sisi die Beratungen, um mit Netanjahu zu telefonieren.",
+        "2025-06-03",
+    )
+    assert all(r["type"] != "negotiation" and r["type"] != "meeting" for r in found), found

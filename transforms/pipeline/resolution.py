@@ -499,6 +499,36 @@ def _leader_role(country: str) -> str:
     return "head_of_state" if country in _PRESIDENT_LED else "head_of_government"
 
 
+def _join_traveller(doc: Doc, d, records: list) -> bool:
+    """ "Modi will nach Washington reisen. Ein Treffen mit Trump ist geplant.": a meeting noun
+    with one party, right after a visit, is the traveller's meeting there; the traveller joins."""
+    if not _has_article(doc, d, _INDEFINITE):
+        return False  # "die Beratungen", "den Gesprächen": the talks already reported
+    numbers = _sentence_numbers(doc)
+    here = numbers[d.sent.start]
+    visits = [
+        r
+        for r in records
+        if r.contact_type == "visit" and r.trigger < d.trigger and 0 <= here - numbers[r.sent.start] <= 2
+    ]
+    if not visits:
+        return False
+    visit = max(visits, key=_trigger_of)
+    present = {p.actor_id for p in d.participants}
+    travellers = [p for p in visit.participants if p.actor_id not in present]
+    if len(travellers) != 1 or len(visit.participants) != 1:
+        return False
+    d.participants = travellers + d.participants
+    if d.location is None:
+        d.location = visit.location
+    if visit.status == "planned":
+        # A meeting on a trip still to come (or called off) has not happened either.
+        d.status = "planned"
+        if not d.has_date_expression:
+            d.date = visit.date
+    return True
+
+
 def _in_passing(doc: Doc, d) -> bool:
     """A contact noun after "seit" ("seit ihrem Treffen", "seit dem Gipfel in Genf")."""
     if not d.rule.is_noun:
@@ -515,7 +545,15 @@ def _only_group(d) -> bool:
     return "group" in kinds and kinds <= {"group", "pronoun"}
 
 
+_INDEFINITE = frozenset({"ein", "eine", "einem", "einen", "einer", "eines"})
+
+
 def _is_definite(doc: Doc, d) -> bool:
+    return _has_article(doc, d, _DEFINITE)
+
+
+def _has_article(doc: Doc, d, articles: frozenset[str]) -> bool:
+    """One of ``articles`` before the contact noun, at most three lowercase words before it."""
     table = token_table(doc)
     lowers, texts = table.lowers, table.texts
     i = d.trigger - 1
@@ -523,7 +561,7 @@ def _is_definite(doc: Doc, d) -> bool:
     steps = 0
     while i >= sent_start and steps < 3:
         low = lowers[i]
-        if low in _DEFINITE:
+        if low in articles:
             return True
         word = texts[i]
         if word.isalpha() and word.islower():
@@ -536,7 +574,7 @@ def _is_definite(doc: Doc, d) -> bool:
 
 def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> list:
     _add_speakers_after_talks(doc, drafts)
-    drafts = _expand_partners(drafts)
+    drafts = _expand_partners(doc, drafts)
     headlines = _headline_starts(doc)
     history: list[tuple[str, list[Participant]]] = []
     for d in drafts:
@@ -605,7 +643,13 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
             # "das Telefonat", "das Treffen": back to a contact already reported. "Das Treffen
             # der G20-Außenminister" names a new one through its group.
             references.append(d)
-        elif complete:
+        elif complete or (
+            # "Ein Treffen mit Trump ist geplant" after Modi's trip: Modi meets Trump.
+            d.rule.is_noun
+            and n == 1
+            and d.contact_type in ("meeting", "negotiation")
+            and _join_traveller(doc, d, records)
+        ):
             records.append(d)
         else:
             references.append(d)
@@ -808,12 +852,15 @@ def _refines(current, new) -> bool:
     return current.precision == "month" and new.precision == "day" and same_month
 
 
-def _expand_partners(drafts: list) -> list:
+def _expand_partners(doc: Doc, drafts: list) -> list:
     """One contact per partner for distributive phrasing ("sowohl mit Merz als auch mit Scholz")."""
     out = []
+    lowers = token_table(doc).lowers
     for d in drafts:
         plural = [m for m in d.mentions if m.kind == "office" and len(m.countries) > 1]
-        if d.contact_type == "phone_call" and plural and not d.partner_groups:
+        # "eine Telefonkonferenz mit den Regierungschefs Frankreichs und Polens" is one call.
+        conference = d.rule.is_noun and lowers[d.trigger].endswith(("konferenz", "konferenzen", "schalte"))
+        if d.contact_type == "phone_call" and plural and not d.partner_groups and not conference:
             # "Die Außenminister Polens und Italiens telefonierten mit Rubio": one call each.
             d.partner_groups = [[replace(plural[0], countries=(c,))] for c in plural[0].countries]
         if not d.partner_groups:
@@ -1127,28 +1174,36 @@ _HOST_WORDS = frozenset({"gastgeber", "gastgeberin", "gastgebers", "gastgeberinn
 def _add_hosts(doc: Doc, records: list, resolver: ActorResolver) -> None:
     """ "Gastgeber war Präsident Macron": the host of a summit just reported takes part in it, as
     does the host named with a meeting in its own sentence ("trafen sich in Antalya, vermittelt
-    von ihrem Gastgeber, dem türkischen Außenminister")."""
+    von ihrem Gastgeber, dem türkischen Außenminister") and whoever attends "im Beisein von"."""
     if not records:
         return
     lowers = token_table(doc).lowers
-    if _HOST_WORDS.isdisjoint(lowers):
+    if _HOST_WORDS.isdisjoint(lowers) and "beisein" not in lowers:
         return
     numbers = _sentence_numbers(doc)
     mentions = doc_extension(doc, "actor_mentions") or []
     for start, end in sentence_bounds(doc):
         host_at = next((i for i in range(start, end) if lowers[i] in _HOST_WORDS), None)
-        if host_at is None:
-            continue
         here = numbers[start]
-        candidates = [
-            r
-            for r in records
-            if r.trigger < host_at
-            and (
-                (r.contact_type == "multilateral" and 0 <= here - numbers[r.sent.start] <= 2)
-                or (r.contact_type in ("meeting", "negotiation") and r.sent.start == start)
-            )
-        ]
+        if host_at is not None:
+            candidates = [
+                r
+                for r in records
+                if r.trigger < host_at
+                and (
+                    (r.contact_type == "multilateral" and 0 <= here - numbers[r.sent.start] <= 2)
+                    or (r.contact_type in ("meeting", "negotiation") and r.sent.start == start)
+                )
+            ]
+        elif "beisein" in lowers[start:end]:
+            # "im Beisein von Nato-Generalsekretär Rutte": present at the talks of this
+            # sentence, or of the one before.
+            candidates = [
+                r for r in records if r.contact_type != "visit" and 0 <= here - numbers[r.sent.start] <= 1
+            ]
+            candidates = [r for r in candidates if r.sent.start == start] or candidates
+        else:
+            continue
         if not candidates:
             continue
         target = max(candidates, key=_trigger_of)
