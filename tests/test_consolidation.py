@@ -386,3 +386,47 @@ def test_talks_already_reported_do_not_join_a_traveller(nlp):  # noqa: F811
         "2025-06-03",
     )
     assert all(r["type"] != "negotiation" and r["type"] != "meeting" for r in found), found
+
+
+def test_a_list_of_companions_is_no_relative_clause(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Am 10. Mai war der Kanzler gemeinsam mit dem französischen Präsidenten Emmanuel Macron, dem "
+        "britischen Premier Keir Starmer und dem polnischen Ministerpräsidenten Donald Tusk nach Kiew "
+        "gereist.",
+        "2025-05-14",
+    )
+    visit = _one(found, "visit")
+    # ", dem britischen Premier ..." continues the list: the date and the traveller count.
+    assert visit["date"] == "2025-05-10"
+    assert visit["participants"] == ["Donald Tusk", "Emmanuel Macron", "Friedrich Merz", "Keir Starmer"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status", "day"),
+    [
+        ("Am 20. März ist Scholz nach Barcelona gereist.", "occurred", "2022-03-20"),
+        ("Am 20. März traf Scholz in Barcelona Regierungschef Pedro Sánchez.", "occurred", "2022-03-20"),
+        ("Am 20. März will Scholz nach Barcelona reisen.", "planned", "2023-03-20"),
+    ],
+)
+def test_the_tense_picks_the_year_of_a_day_without_one(nlp, sentence, status, day):  # noqa: F811
+    (found,) = records(nlp, sentence, "2022-11-20")
+    assert (found["status"], found["date"]) == (status, day)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["bricht am Donnerstag zu einer Reise nach Kiew auf", "tritt am Donnerstag eine Reise nach Kiew an"],
+)
+def test_setting_off_in_the_present_is_ahead(nlp, sentence):  # noqa: F811
+    (visit,) = records(nlp, f"Außenministerin Baerbock {sentence}.", "2025-10-15")
+    assert (visit["status"], visit["date"]) == ("planned", "2025-10-16")
+
+
+def test_the_present_after_a_planned_trip_is_planned_too(nlp):  # noqa: F811
+    found = records(
+        nlp, "Baerbock reist am Montag nach Kiew. Dort trifft sie Präsident Selenskyj.", "2025-10-15"
+    )
+    meeting = _one(found, "meeting")
+    assert (meeting["status"], meeting["date"], meeting["location"]) == ("planned", "2025-10-20", "Kiew")

@@ -169,18 +169,29 @@ def segments(doc: Doc, sent: Span) -> list[Segment]:
         else:
             i = sent_end
         if i > start:
-            out.append(
-                Segment(
-                    start,
-                    i,
-                    _subordinate(lowers, texts, start, i, sent_end if start == sent_start else None),
-                )
-            )
+            subordinate = _subordinate(lowers, texts, start, i, sent_end if start == sent_start else None)
+            if subordinate and out and _continues_list(lowers, texts, out[-1].start, start, i):
+                subordinate = False
+            out.append(Segment(start, i, subordinate))
         if i == sent_end:
             break
         start = i + 1
     memo[sent_start] = out = out or [Segment(sent_start, sent_end, False)]
     return out
+
+
+def _continues_list(lowers: list[str], texts: list[str], before: int, start: int, end: int) -> bool:
+    """ "mit dem französischen Präsidenten Macron, dem britischen Premier Starmer und ...": an
+    article, an adjective and a noun after a comma, the same article as in the stretch
+    before, continue a list; they open no relative clause."""
+    return (
+        start + 2 < end
+        and lowers[start] in RELATIVES
+        and texts[start + 1].isalpha()
+        and texts[start + 1].islower()
+        and texts[start + 2][:1].isupper()
+        and lowers[start] in lowers[before:start]
+    )
 
 
 def _is_subordinate(doc: Doc, start: int, end: int, sent_end: int | None = None) -> bool:

@@ -125,6 +125,20 @@ class ContactDates:
                     expr = min(exprs, key=lambda f: _distance(texts, f.tok, trigger)).expr
                 d.has_date_expression = True
                 resolved, end = expr.resolve_with_end(publication, forward, sentence_anchor)
+                if (
+                    not forward
+                    and expr._op == "md"
+                    and resolved is not None
+                    and publication is not None
+                    and publication.precision == "day"
+                    and resolved.value > publication.value
+                ):
+                    # "Am 20. März ist Scholz nach Barcelona gereist" in November: the nearest
+                    # 20 March is ahead, but the tense puts it behind.
+                    if words is None:
+                        words = _clause_words(texts, lowers, trigger, sent)
+                    if _past_tense(lowers, d, words):
+                        resolved, end = _year_before(resolved), _year_before(end)
                 # A weekday resolved only to the month (month-only publication date) is a
                 # weak date: it must not keep two reports of one contact apart.
                 d.date_is_soft = (
@@ -139,6 +153,20 @@ class ContactDates:
                         and resolved.value > publication.value
                     ):
                         d.status = "planned"
+            if (
+                d.date is None
+                and not d.has_date_expression
+                and last_dated is not None
+                and last_dated.status == "planned"
+                and d.status == "occurred"
+                and forward
+            ):
+                # "Baerbock reist am Montag nach Kiew. Dort trifft sie Selenskyj.": the present
+                # goes on with what is ahead.
+                if sentence_starts is None:
+                    sentence_starts = [s.start for s in sentence_spans(doc)]
+                if _close_fast(doc, table, sentence_starts, last_dated, d):
+                    d.status = "planned"
             if (
                 d.date is None
                 and not d.has_date_expression
@@ -210,8 +238,12 @@ _TENSE_AUXILIARIES = _PAST_AUXILIARIES | _PRESENT_AUXILIARIES
 
 
 # Present-tense verbs that put a dated contact ahead: "Am Mittwoch folgt das Treffen",
-# "am Abend beginnt ein Treffen der NATO-Außenminister".
-_PRESENT_CUES = frozenset("""folgt folgen beginnt beginnen findet finden steht stehen""".split())
+# "am Abend beginnt ein Treffen der NATO-Außenminister", "bricht am Donnerstag zu einer
+# Reise auf", "tritt am Montag eine Reise an".
+_PRESENT_CUES = frozenset(
+    """folgt folgen beginnt beginnen findet finden steht stehen bricht brechen tritt treten startet
+    starten""".split()
+)
 
 
 # "seit Februar 2022", "bis Ende März": the boundary of a long span, not the contact's date.
@@ -281,6 +313,33 @@ def _clause_words(texts: list[str], lowers: list[str], trigger: int, sent) -> se
     while hi < sent_end and texts[hi] not in (",", ";", ":"):
         hi += 1
     return set(lowers[lo:hi])
+
+
+# Preterite forms of the contact verbs ("traf", "reiste"; weak forms end in -te/-ten).
+_PRETERITE = frozenset(
+    """traf trafen empfing empfingen kam kamen flog flogen sprach sprachen beriet berieten rief
+    zusammentraf zusammentrafen""".split()
+)
+
+
+def _past_tense(lowers: list[str], d: Draft, words: set[str]) -> bool:
+    """The contact's clause is in a past tense: "war ... gereist", "hat ... getroffen", "traf"."""
+    if words & _PAST_AUXILIARIES or _present_perfect(words):
+        return True
+    if d.rule.is_noun:
+        return False
+    low = lowers[d.trigger]
+    return low in _PRETERITE or low.endswith(("te", "ten"))
+
+
+def _year_before(resolved: ResolvedDate | None) -> ResolvedDate | None:
+    if resolved is None:
+        return None
+    value = resolved.value
+    try:
+        return ResolvedDate(value.replace(year=value.year - 1), resolved.precision)
+    except ValueError:  # 29 February
+        return resolved
 
 
 def _present_perfect(words: set[str]) -> bool:

@@ -232,25 +232,46 @@ class ContactParticipants:
             people = [m for m in eligible if m.kind in ("person", "office")]
             return people[:1]
         # Coordinated travellers: "Rubio, der Sicherheitsberater Waltz und der Beauftragte Witkoff reisen".
-        group = [subject]
-        for m in eligible:
-            if m.start <= group[-1].start:
-                continue
-            lo, hi = group[-1].end, m.start
-            between = lowers[lo:hi]
-            if all(
-                low in _TRAVELLER_GLUE or (word.islower() and word.isalpha())
-                for low, word in zip(between, texts[lo:hi], strict=True)
-            ) and not _LIST_WORDS.isdisjoint(between):
-                if not PREPOSITIONS.isdisjoint(between):
-                    break
-                group.append(m)
-            else:
-                break
+        group = _listed_after(lowers, texts, subject, eligible)
+        # Companions: "war der Kanzler gemeinsam mit Macron, Starmer und Tusk nach Kiew gereist".
+        companion = next(
+            (
+                m
+                for m in eligible
+                if subject.start < m.start < d.trigger and _companion(lowers, m, d.sent.start)
+            ),
+            None,
+        )
+        if companion is not None:
+            group += _listed_after(lowers, texts, companion, eligible)
         return [m for m in group if m.kind in ("person", "office", "counterpart", "side", "pronoun")]
 
 
 _LIST_WORDS = frozenset({",", "und", "sowie"})
+
+
+def _listed_after(
+    lowers: list[str], texts: list[str], first: ActorMention, eligible: list[ActorMention]
+) -> list[ActorMention]:
+    """``first`` and the mentions listed right after it ("X, der Berater Y und Z")."""
+    group = [first]
+    for m in eligible:
+        if m.start <= group[-1].start:
+            continue
+        lo, hi = group[-1].end, m.start
+        between = lowers[lo:hi]
+        if all(
+            low in _TRAVELLER_GLUE or (word.islower() and word.isalpha())
+            for low, word in zip(between, texts[lo:hi], strict=True)
+        ) and not _LIST_WORDS.isdisjoint(between):
+            if not PREPOSITIONS.isdisjoint(between):
+                break
+            group.append(m)
+        else:
+            break
+    return group
+
+
 _trigger_of = attrgetter("trigger")
 _start_of = attrgetter("start")
 
