@@ -430,3 +430,39 @@ def test_the_present_after_a_planned_trip_is_planned_too(nlp):  # noqa: F811
     )
     meeting = _one(found, "meeting")
     assert (meeting["status"], meeting["date"], meeting["location"]) == ("planned", "2025-10-20", "Kiew")
+
+
+def test_a_live_blog_entry_of_the_day_gets_the_day(nlp):  # noqa: F811
+    (meeting,) = records(nlp, "+++ 14:05 Uhr: Selenskyj trifft Erdogan in Ankara +++", "2025-04-02")
+    assert meeting["date"] == "2025-04-02"
+
+
+def test_a_video_call_takes_no_place_from_the_context(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Selenskyj ist am Mittwoch zu einem Besuch in der Türkei eingetroffen. "
+        "Am Mittwoch hatten Merz und Macron bereits in einer Videoschalte miteinander gesprochen.",
+        "2025-04-02",
+    )
+    call = _one(found, "phone_call")
+    assert call["location"] is None
+
+
+def test_the_leaders_of_a_so_called_coalition_are_that_coalition(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Die Staats- und Regierungschefs der sogenannten Koalition der Willigen haben am Dienstag per "
+        "Videoschalte über Sicherheitsgarantien beraten.",
+        "2025-04-02",
+    )
+    assert [r["participants"] for r in found] == [["group@WILLING"]]
+
+
+def test_one_more_joined_by_video(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Die Außenminister der G7-Staaten haben am Freitag in einer Videokonferenz über die Lage im "
+        "Nahen Osten beraten. Auch der israelische Außenminister Gideon Saar war zugeschaltet.",
+        "2025-05-10",
+    )
+    assert [r["participants"] for r in found] == [["Gideon Saar", "group@G7"]]

@@ -403,6 +403,8 @@ class ActorRecognizer:
                 or low == "von"
                 or _like_num(doc, texts[j])
                 or (low in ("darunter", "aus") and mention.kind == "office")
+                # "der sogenannten Koalition der Willigen": an adjective after the article
+                or (j > mention.end and lowers[j - 1] in _GENITIVE_ARTICLES and _is_adjective(texts[j]))
             ):
                 j += 1
                 continue
@@ -574,6 +576,13 @@ def _with_group_anaphors(
         return mentions
     covered = {i for g in groups for i in range(g.start, g.end)}
     return [m for m in mentions if m.start not in covered] + groups
+
+
+_GENITIVE_ARTICLES = frozenset({"der", "des"})
+
+
+def _is_adjective(word: str) -> bool:
+    return word.isalpha() and word.islower() and word.endswith(("en", "e"))
 
 
 def _skip(doc: Doc, i: int, words: frozenset[str]) -> int:

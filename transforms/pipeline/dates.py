@@ -186,8 +186,11 @@ class ContactDates:
             ):
                 if words is None:
                     words = _clause_words(texts, lowers, trigger, sent)
-                if publication.precision == "day" and _present_perfect(words):
-                    # "ist in Moskau gelandet", "hat mit Macron telefoniert": news of the day.
+                if publication.precision == "day" and (
+                    _present_perfect(words) or _live_stamp(texts, sent.start, sent.end)
+                ):
+                    # "ist in Moskau gelandet", "hat mit Macron telefoniert", "14:05 Uhr –
+                    # Selenskyj trifft Erdogan": news of the day.
                     d.date = ResolvedDate(publication.value, "day")
                 else:
                     # Reported without a time: the publication month (SCHEMA convention).
@@ -340,6 +343,17 @@ def _year_before(resolved: ResolvedDate | None) -> ResolvedDate | None:
         return ResolvedDate(value.replace(year=value.year - 1), resolved.precision)
     except ValueError:  # 29 February
         return resolved
+
+
+_CLOCK = re.compile(r"\d{1,2}[:.]\d{2}")
+
+
+def _live_stamp(texts: list[str], start: int, end: int) -> bool:
+    """The sentence opens with a live blog's time of day ("14:05 Uhr –", "+++ 9.30 Uhr: ...")."""
+    for i in range(start, min(end - 1, start + 6)):
+        if _CLOCK.fullmatch(texts[i]):
+            return texts[i + 1] == "Uhr"
+    return False
 
 
 def _present_perfect(words: set[str]) -> bool:

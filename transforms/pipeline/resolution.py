@@ -595,6 +595,11 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
     participations: list = []
     continuations: list = []  # (planned talks, the talks they continue)
     for d in live:
+        if _joins_by_video(doc, d):
+            # "Auch der israelische Außenminister war zugeschaltet": one more at the meeting
+            # just reported.
+            participations.append(d)
+            continue
         if _is_participation(doc, d) and _has_definite_noun(doc, d, live):
             if any(lower(doc, i) in _NEGATIONS for i in range(d.sent.start, d.sent.end)):
                 continue  # "an den Verhandlungen selbst nahm er aber nicht teil"
@@ -718,7 +723,7 @@ def _inherit_locations(doc: Doc, records: list) -> None:
     dateline = publication = _UNKNOWN
     located: list = []
     for r in sorted(records, key=_trigger_of):
-        if r.location is None and r.contact_type != "visit":
+        if r.location is None and r.contact_type != "visit" and not _is_virtual(lowers, r):
             sent = r.sent
             sent_start, sent_end = sent.start, sent.end
             if "dort" in lowers[sent_start:sent_end]:
@@ -752,6 +757,13 @@ def _inherit_locations(doc: Doc, records: list) -> None:
                     r.location = dateline
         if r.location is not None:
             located.append(r)
+
+
+def _is_virtual(lowers: list[str], r) -> bool:
+    """ "per Videoschalte", "in einer Videokonferenz", "virtuell": a meeting held at no one place.
+    One taking part "per Video zugeschaltet" joins a meeting that has its place."""
+    words = lowers[r.sent.start : r.sent.end]
+    return "zugeschaltet" not in words and any(w.startswith(("video", "virtuell", "online")) for w in words)
 
 
 def _place_starts(doc: Doc) -> list[tuple[int, str]]:
@@ -1080,6 +1092,15 @@ _PARTICIPATION_VERBS = frozenset({"nahm", "nahmen", "nimmt", "nehmen"})
 _NEGATIONS = frozenset({"nicht", "nie", "niemals", "kein", "keine", "keiner"})
 
 
+def _joins_by_video(doc: Doc, d) -> bool:
+    """ "X war zugeschaltet" with no meeting of its own named in the sentence."""
+    if d.rule.is_noun or lower(doc, d.trigger) != "zugeschaltet":
+        return False
+    if any(p.actor_kind in ("organization", "group") for p in d.participants):
+        return False  # "per Video zu den Beratungen der G7 zugeschaltet": that meeting
+    return len(d.participants) >= 1
+
+
 def _is_participation(doc: Doc, d) -> bool:
     return not d.rule.is_noun and lower(doc, d.trigger) in _PARTICIPATION_VERBS
 
@@ -1103,6 +1124,8 @@ def _add_participants(doc: Doc, d, records: list) -> None:
     to: the last summit for "am Gipfel", else the last contact reported before it."""
     lowers = token_table(doc).lowers
     nouns = [w for w in lowers[d.sent.start : d.sent.end] if w.startswith(("gipfel", "sitzung"))]
+    if lowers[d.trigger] == "zugeschaltet":
+        nouns.append("zugeschaltet")  # to a group's meeting
     before = [r for r in records if r.sent.start < d.sent.start and r.contact_type != "visit"]
     if nouns:
         summits = [r for r in before if r.contact_type == "multilateral"]
