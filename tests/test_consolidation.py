@@ -466,3 +466,14 @@ def test_one_more_joined_by_video(nlp):  # noqa: F811
         "2025-05-10",
     )
     assert [r["participants"] for r in found] == [["Gideon Saar", "group@G7"]]
+
+
+def test_the_genitive_after_a_compound_visit_noun_is_the_traveller(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "König Charles III. hat US-Präsident Donald Trump am Mittwoch auf Schloss Windsor empfangen. "
+        "Es ist bereits der zweite Staatsbesuch Trumps in Großbritannien.",
+        "2025-09-18",
+    )
+    visit = _one(found, "visit")
+    assert (visit["participants"], visit["location"]) == (["Donald Trump"], "Großbritannien")

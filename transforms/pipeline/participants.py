@@ -450,6 +450,7 @@ def is_invitation(doc: Doc, sent: Span) -> bool:
 
 
 _VISIT_NOUNS = frozenset({"besuch", "reise", "ankunft", "visite", "besuchs", "reisen"})
+_VISIT_ENDINGS = tuple(_VISIT_NOUNS)
 
 
 _LEAD_CUES = (("angeführt", "von"), ("geleitet", "von"), ("unter", "leitung"), ("unter", "führung"))
@@ -467,8 +468,9 @@ def _before_visit_noun(lowers: list[str], triggers: set[int], m: ActorMention) -
     """ "Rubios Besuch", "die Ankunft Rubios", "ein Treffen Bidens mit ...": a genitive next
     to a contact noun names who takes part."""
     n = len(lowers)
-    after = m.end < n and lowers[m.end] in _VISIT_NOUNS
-    before = m.start > 0 and lowers[m.start - 1] in _VISIT_NOUNS
+    # "Besuch", and its compounds: "Staatsbesuch Trumps", "Trumps Antrittsbesuch".
+    after = m.end < n and lowers[m.end].endswith(_VISIT_ENDINGS)
+    before = m.start > 0 and lowers[m.start - 1].endswith(_VISIT_ENDINGS)
     # After another contact noun only when nothing the genitive could belong to follows:
     # "Treffen Bidens mit ...", not "während des Telefonats Trumps Verpflichtung".
     follows = lowers[m.end] if m.end < n else "."
