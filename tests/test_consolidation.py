@@ -477,3 +477,25 @@ def test_the_genitive_after_a_compound_visit_noun_is_the_traveller(nlp):  # noqa
     )
     visit = _one(found, "visit")
     assert (visit["participants"], visit["location"]) == (["Donald Trump"], "Großbritannien")
+
+
+def test_a_leader_named_by_office_alone_is_of_the_country_the_sentence_is_in(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Außenminister Johann Wadephul reist am Donnerstag in die Golfregion. "
+        "Erste Station ist Katar, wo er den Emir treffen will.",
+        "2025-10-15",
+    )
+    meeting = _one(found, "meeting")
+    assert meeting["participants"] == ["Johann Wadephul", "Tamim bin Hamad Al Thani"]
+    assert meeting["status"] == "planned"
+
+
+def test_leaders_of_many_states_are_not_the_leader_of_the_summit_host(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Scholz nimmt in Vilnius am Gipfel teil, zu dem mehr als 40 Staats- und Regierungschefs "
+        "erwartet werden.",
+        "2023-07-11",
+    )
+    assert all("Gitanas Nausėda" not in r["participants"] for r in found), found

@@ -295,6 +295,10 @@ class ActorResolver:
                     return [Participant(person, "person", self._country_of(person), role, m.text, True)]
                 # German press: "der Kanzler" with no other country in sight is Germany's.
                 jurisdiction = _HOME_OFFICES.get(m.text.split()[-1])
+                if jurisdiction is None and role in _LEADER_ROLES and not leaders and self._singular(m):
+                    # "Erste Station ist Katar, wo er den Emir treffen will": the office of the
+                    # one country the sentence is in.
+                    jurisdiction = self._sentence_country(m)
                 if jurisdiction is None:
                     return []
             if m.org_id and role in ("foreign_minister", "head_of_government", "head_of_state"):
@@ -406,6 +410,38 @@ class ActorResolver:
             return o.country
         return None
 
+    def _singular(self, m: ActorMention) -> bool:
+        """ "den Emir", "dem saudischen Kronprinzen": one office holder, after a singular article."""
+        table = token_table(self.doc)
+        i = m.start - 1
+        if (
+            i >= 0
+            and table.texts[i].isalpha()
+            and table.texts[i].islower()
+            and table.lowers[i] not in _ARTICLES_SG
+        ):
+            i -= 1  # an adjective
+        return i >= 0 and table.lowers[i] in _ARTICLES_SG
+
+    def _sentence_country(self, m: ActorMention) -> str | None:
+        """The country of the places and countries named in ``m``'s sentence, if just one."""
+        start = m.sentence_start
+        if start is None:
+            return None
+        end = next((e for s, e in sentence_bounds(self.doc) if s == start), None)
+        if end is None:
+            return None
+        countries = {
+            entry.country
+            for h in doc_extension(self.doc, "place_hits") or []
+            if start <= h.start < end
+            for entry in [h.first("PLACE")]
+            if entry is not None and entry.country
+        }
+        countries |= {o.country for o in self.mentions if o.kind == "country" and start <= o.start < end}
+        countries.discard(None)
+        return countries.pop() if len(countries) == 1 else None
+
     def _last_person_with_role(self, m: ActorMention, role: str, when: date | None) -> str | None:
         """ "die Außenministerin", "der Kanzler" repeated: the last one named (or described with
         a country) in that office earlier in the article."""
@@ -424,6 +460,8 @@ class ActorResolver:
 
 
 _UNKNOWN = object()  # a memo miss, where None is a valid answer
+_LEADER_ROLES = frozenset({"head_of_state", "head_of_government"})
+_ARTICLES_SG = frozenset({"der", "den", "dem", "des"})
 
 
 _PREPOSITIONS = frozenset(
