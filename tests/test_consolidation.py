@@ -499,3 +499,41 @@ def test_leaders_of_many_states_are_not_the_leader_of_the_summit_host(nlp):  # n
         "2023-07-11",
     )
     assert all("Gitanas Nausėda" not in r["participants"] for r in found), found
+
+
+def test_said_to_have_met_is_no_plan(nlp):  # noqa: F811
+    (meeting,) = records(
+        nlp,
+        "Putin und Xi sollen bei ihrem Treffen in Peking auch über Nordkorea gesprochen haben.",
+        "2024-05-20",
+    )
+    assert meeting["status"] == "occurred"
+
+
+def test_reported_speech_in_the_past_subjunctive_happened(nlp):  # noqa: F811
+    (call,) = records(
+        nlp,
+        "Das Bundeskanzleramt teilte mit, der Bundeskanzler und der designierte US-Präsident Donald Trump "
+        "hätten am Sonntagabend miteinander telefoniert.",
+        "2024-11-12",
+    )
+    assert (call["status"], call["date"]) == ("occurred", "2024-11-10")
+
+
+def test_travelling_on_and_the_place_before_wo(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Erste Station ist Kairo, wo US-Außenminister Blinken mit Präsident al-Sisi zusammentreffen wird. "
+        "Danach will Blinken nach Israel weiterreisen.",
+        "2024-06-10",
+    )
+    assert _one(found, "meeting")["location"] == "Kairo"
+    visit = _one(found, "visit")
+    assert (visit["status"], visit["location"]) == ("planned", "Israel")
+
+
+def test_a_dinner_with_named_guests_is_a_meeting(nlp):  # noqa: F811
+    (dinner,) = records(
+        nlp, "Am Freitagabend ist ein Abendessen von Macron und Merz im Élysée-Palast geplant.", "2025-03-20"
+    )
+    assert (dinner["type"], dinner["participants"]) == ("meeting", ["Emmanuel Macron", "Friedrich Merz"])

@@ -227,14 +227,16 @@ class ContactDates:
 
 
 _AUXILIARIES = frozenset(
-    """hat haben hatte hatten ist sind war waren wurde wurden worden habe seien sei wäre""".split()
+    """hat haben hatte hatten ist sind war waren wurde wurden worden habe seien sei wäre hätte
+    hätten""".split()
 )
 
 
 _PRESENT_AUXILIARIES = frozenset({"hat", "haben", "ist", "sind"})
 
 
-_PAST_AUXILIARIES = frozenset({"hatte", "hatten", "war", "waren", "wurde", "wurden"})
+# "hätten ... telefoniert" is reported speech of the past ("teilte mit, beide hätten ...").
+_PAST_AUXILIARIES = frozenset({"hatte", "hatten", "war", "waren", "wurde", "wurden", "hätte", "hätten"})
 
 
 _TENSE_AUXILIARIES = _PAST_AUXILIARIES | _PRESENT_AUXILIARIES

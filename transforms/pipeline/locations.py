@@ -164,7 +164,9 @@ def _sentence_places(texts: list[str], lowers: list[str], places, sent) -> list[
         word = texts[i]
         adjective = word.endswith("er") and entry.place != word
         described = _described_place(texts, lowers, i, start)
-        introduced = prev in _PLACE_PREPS or prev2 in _PLACE_PREPS or described
+        # "Erste Station ist Kairo, wo er al-Sisi trifft": the place the clause happens in.
+        where = hit.end + 1 < end and texts[hit.end] == "," and lowers[hit.end + 1] == "wo"
+        introduced = prev in _PLACE_PREPS or prev2 in _PLACE_PREPS or described or where
         out.append((hit, entry, prev, introduced or adjective))
     return out
 

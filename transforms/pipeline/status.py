@@ -151,7 +151,9 @@ class ContactStatus:
             is_noun = d.rule.is_noun
             prev = lowers[t - 1] if t > s_start else ""
             prev2 = lowers[t - 2] if t - 1 > s_start else ""
-            if has_planned or not _PLANNED_BEFORE.isdisjoint(lowers[lo:t]):
+            if (has_planned or not _PLANNED_BEFORE.isdisjoint(lowers[lo:t])) and not (
+                word_set & _HEARSAY and _perfect_infinitive(lowers, texts, lo, hi)
+            ):
                 d.status = "planned"
             # "vor seinem Treffen mit ...": in a report of the trip, the meeting lies ahead.
             if is_noun and prev2 == "vor" and prev in POSSESSIVES:
@@ -218,6 +220,20 @@ class ContactStatus:
             if aspiration is not None and sent.start_char + aspiration < token_starts(doc)[t]:
                 d.is_cancelled = True
         return doc
+
+
+# "sollen ... gesprochen haben", "soll ... gereist sein": said to have happened, not planned.
+_HEARSAY = frozenset({"soll", "sollen", "solle"})
+
+
+def _perfect_infinitive(lowers: list[str], texts: list[str], lo: int, hi: int) -> bool:
+    """A participle followed by "haben" or "sein" in tokens ``lo:hi``."""
+    for i in range(lo, hi - 1):
+        if lowers[i + 1] in ("haben", "sein"):
+            word = lowers[i]
+            if texts[i].islower() and word.endswith(("t", "en")) and ("ge" in word or word.endswith("iert")):
+                return True
+    return False
 
 
 _CLAUSE_START_BREAKS = frozenset((";", ":"))

@@ -125,6 +125,9 @@ def trigger_rules() -> TriggerRules:
         "gipfeltreffen": meet_n,
         "gipfels": meet_n,
         "arbeitsessen": meet_n,
+        "abendessen": meet_n,
+        "mittagessen": meet_n,
+        "arbeitsfrühstück": meet_n,
         # visits
         "besuch": visit_n,
         "besuchs": visit_n,
@@ -144,6 +147,11 @@ def trigger_rules() -> TriggerRules:
         "flog": visit,
         "geflogen": visit,
         "ankunft": visit_n,
+        # "will nach Israel weiterreisen", "flog weiter nach Amman" (separable below)
+        "weiterreisen": visit,
+        "weitergereist": visit,
+        "weiterfliegen": visit,
+        "weitergeflogen": visit,
         "eingetroffen": visit,
         "angereist": visit,
         "gelandet": visit,
@@ -219,7 +227,8 @@ def trigger_rules() -> TriggerRules:
         **{w: {"zusammen": meet, "ein": visit} for w in "traf trafen trifft treffen".split()},
         **{w: {"an": phone} for w in "rief riefen ruft rufen".split()},
         **{w: {"teil": TriggerRule("multilateral")} for w in "nahm nahmen nimmt nehmen".split()},
-        **{w: {"ein": visit} for w in "reiste reisten reist".split()},
+        **{w: {"ein": visit, "weiter": visit} for w in "reiste reisten reist".split()},
+        **{w: {"weiter": visit} for w in "flog flogen fliegt".split()},
         # "tauschte sich mit Macron aus": a talk
         **{w: {"aus": talk_v} for w in "tauschte tauschten tauscht tauschen".split()},
     }
