@@ -537,3 +537,14 @@ def test_a_dinner_with_named_guests_is_a_meeting(nlp):  # noqa: F811
         nlp, "Am Freitagabend ist ein Abendessen von Macron und Merz im Élysée-Palast geplant.", "2025-03-20"
     )
     assert (dinner["type"], dinner["participants"]) == ("meeting", ["Emmanuel Macron", "Friedrich Merz"])
+
+
+def test_a_verb_ends_the_reach_of_a_preposition(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Am Rande der UN-Generalversammlung war Kanzler Scholz in New York. Unter anderem kam er am "
+        "Dienstag mit dem kenianischen Präsidenten William Ruto zusammen.",
+        "2023-09-20",
+    )
+    # "er" after "Unter anderem kam" is the subject, not a partner of its own.
+    assert [r["participants"] for r in found if r["type"] == "meeting"] == [["Olaf Scholz", "William Ruto"]]

@@ -638,12 +638,17 @@ def _after_preposition(lowers: list[str], texts: list[str], start: int) -> bool:
         low = lowers[i]
         if low in PREPOSITIONS:
             return True
-        if low in DETERMINERS or (texts[i].isalpha() and texts[i].islower()):
+        # Articles and inflected adjectives lie between a preposition and its noun; a verb
+        # does not ("Unter anderem kam er mit ...": "er" is the subject).
+        if low in DETERMINERS or (texts[i].isalpha() and texts[i].islower() and low.endswith(_INFLECTIONS)):
             i -= 1
             steps += 1
             continue
         return False
     return False
+
+
+_INFLECTIONS = ("e", "en", "er", "em", "es")
 
 
 def _distance(clause_breaks: list[int], m: ActorMention, trigger: int) -> int:
