@@ -549,3 +549,27 @@ def test_a_verb_ends_the_reach_of_a_preposition(nlp):  # noqa: F811
     # "er" after "Unter anderem kam" is the subject, not a partner of its own.
     meetings = [r["participants"] for r in found if r["type"] == "meeting"]
     assert meetings and all("Olaf Scholz" in p and len(p) >= 2 for p in meetings), found
+
+
+def test_all_members_of_a_large_group_listed_are_that_group_told_twice_once(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Die Außenminister der G7 haben sich am Samstag am Rande der Münchner Sicherheitskonferenz "
+        "getroffen. Bei dem Treffen der Chefdiplomaten der USA, Frankreichs, Deutschlands, "
+        "Großbritanniens, Kanadas, Japans und Italiens war auch der ukrainische Außenminister Andrij "
+        "Sybiha zugegen.",
+        "2025-02-16",
+    )
+    summit = _one(found, "multilateral")
+    assert summit["participants"] == ["Andrij Sybiha", "group@G7"]
+    assert len(found) == 1, found
+
+
+def test_three_ministers_listed_stay_three_ministers(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Die Außenminister Deutschlands, Frankreichs und Großbritanniens haben am Montag in Genf mit "
+        "ihrem iranischen Amtskollegen Abbas Araghtschi verhandelt.",
+        "2025-06-24",
+    )
+    assert not any(p.startswith("group@") for r in found for p in r["participants"]), found

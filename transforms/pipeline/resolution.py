@@ -279,6 +279,11 @@ class ActorResolver:
             if role is None:
                 return []
             leaders = role == "head_of_government" and self._is_leaders_phrase(m)
+            group = self._group_of(m.countries)
+            if group is not None:
+                # "die Chefdiplomaten der USA, Frankreichs, Deutschlands, Großbritanniens, Kanadas,
+                # Japans und Italiens": all seven G7 states, i.e. the G7 meeting as a group.
+                return [Participant(group.actor_id, group.kind, None, None, m.text, True)]
             if m.countries:
                 out = [
                     self.office(_leader_role(c) if leaders else role, c, m.text, when) for c in m.countries
@@ -410,6 +415,16 @@ class ActorResolver:
             return o.country
         return None
 
+    def _group_of(self, countries: tuple[str, ...]):
+        """The formal group whose members are exactly ``countries`` (five or more of them)."""
+        if len(countries) < _MIN_LISTED_GROUP:
+            return None
+        listed = frozenset(countries)
+        return next(
+            (o for o in self.kb.organizations.values() if o.members and frozenset(o.members) == listed),
+            None,
+        )
+
     def _singular(self, m: ActorMention) -> bool:
         """ "den Emir", "dem saudischen Kronprinzen": one office holder, after a singular article."""
         table = token_table(self.doc)
@@ -462,6 +477,9 @@ class ActorResolver:
 _UNKNOWN = object()  # a memo miss, where None is a valid answer
 _LEADER_ROLES = frozenset({"head_of_state", "head_of_government"})
 _ARTICLES_SG = frozenset({"der", "den", "dem", "des"})
+# A group is named by listing its members only when it has this many: "die Außenminister
+# Deutschlands, Frankreichs und Großbritanniens" stay three ministers, not the E3.
+_MIN_LISTED_GROUP = 5
 
 
 _PREPOSITIONS = frozenset(
@@ -697,7 +715,8 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
         else:
             references.append(d)
     records = _expand_visits(doc, records, resolver)
-    records = _merge_repeats(records, resolver.place_country, headlines)
+    definite = {id(r) for r in records if r.rule.is_noun and _is_definite(doc, r)}
+    records = _merge_repeats(records, resolver.place_country, headlines, definite)
     for d in participations:
         _add_participants(doc, d, records)
     _name_delegation_members(doc, records, resolver)
@@ -954,7 +973,12 @@ def _same_destination(a: str | None, b: str | None, place_country: dict[str, str
     return bool(ca and ca == cb and (a_is_country or b_is_country))
 
 
-def _merge_repeats(records: list, place_country: dict, headlines: frozenset[int] = frozenset()) -> list:
+def _merge_repeats(
+    records: list,
+    place_country: dict,
+    headlines: frozenset[int] = frozenset(),
+    definite: set[int] = frozenset(),
+) -> list:
     """Merge contacts reported twice in one article (same type and participants).
 
     A headline ("Rubio und Lawrow verhandeln in Riad") announces the contact the text then
@@ -969,7 +993,15 @@ def _merge_repeats(records: list, place_country: dict, headlines: frozenset[int]
         twin = None
         for k, k_key in zip(kept, kept_keys, strict=True):
             both_visits = d.contact_type == "visit" and k.contact_type == "visit"
-            if k_key != key and not (both_visits and key and key <= k_key):
+            # "nach einem Treffen der G7-Außenminister ... Bei dem Treffen der Chefdiplomaten der
+            # G7-Staaten war auch Sybiha zugegen": one group's meeting, told twice.
+            same_group_meeting = (
+                id(d) in definite
+                and d.contact_type == k.contact_type == "multilateral"
+                and (key <= k_key or k_key <= key)
+                and any(a.startswith(("group@", "org@")) for a in key & k_key)
+            )
+            if k_key != key and not (both_visits and key and key <= k_key) and not same_group_meeting:
                 continue
             headline_pair = (k.sent.start in headlines) != (d.sent.start in headlines)
             same_type = k.contact_type == d.contact_type or (
@@ -1014,6 +1046,11 @@ def _merge_repeats(records: list, place_country: dict, headlines: frozenset[int]
             continue
         if twin.rule.flexible and not d.rule.flexible:
             twin.contact_type = d.contact_type
+        if not key <= kept_keys[kept.index(twin)]:
+            # The fuller report of a group's meeting adds who else was there.
+            known = {p.actor_id for p in twin.participants}
+            twin.participants += [p for p in d.participants if p.actor_id not in known]
+            kept_keys[kept.index(twin)] = key | kept_keys[kept.index(twin)]
         twin.topics |= d.topics
         if d.contact_type == "visit" and twin.location in place_country.get("__countries__", ()):
             twin.location = d.location  # keep the city of "nach Kiew" over "in die Ukraine"
