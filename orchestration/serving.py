@@ -44,13 +44,19 @@ def build_serving_asset(dbt_models: AssetsDefinition) -> AssetsDefinition:
         paths = ServingPaths.beside(warehouse.path())
         with warehouse.get_connection() as con:
             result = publish_marts(con, paths)
-        context.log.info(f"published {len(result.row_counts)} marts to {paths.database}, {paths.parquet_dir}")
+        how = "updated the previous copy" if result.updated_in_place else "written in full"
+        context.log.info(
+            f"published {len(result.row_counts)} marts to {paths.database}, {paths.parquet_dir} ({how}; "
+            f"changed: {', '.join(result.changed) or 'none'})"
+        )
         return MaterializeResult(
             metadata={
                 "serving_database": MetadataValue.path(str(paths.database)),
                 "parquet_dir": MetadataValue.path(str(paths.parquet_dir)),
                 "storage_version": STORAGE_VERSION,
                 "row_counts": MetadataValue.json(result.row_counts),
+                "changed_marts": MetadataValue.json(result.changed),
+                "updated_in_place": result.updated_in_place,
                 "dagster/row_count": sum(result.row_counts.values()),
             }
         )
