@@ -44,10 +44,9 @@ def build_serving_asset(dbt_models: AssetsDefinition) -> AssetsDefinition:
         paths = ServingPaths.beside(warehouse.path())
         with warehouse.get_connection() as con:
             result = publish_marts(con, paths)
-        how = "updated the previous copy" if result.updated_in_place else "written in full"
         context.log.info(
-            f"published {len(result.row_counts)} marts to {paths.database}, {paths.parquet_dir} ({how}; "
-            f"changed: {', '.join(result.changed) or 'none'})"
+            f"published {len(result.row_counts)} marts to {paths.database}, {paths.parquet_dir} "
+            f"({result.mode}; changed: {', '.join(result.changed) or 'none'})"
         )
         return MaterializeResult(
             metadata={
@@ -56,7 +55,8 @@ def build_serving_asset(dbt_models: AssetsDefinition) -> AssetsDefinition:
                 "storage_version": STORAGE_VERSION,
                 "row_counts": MetadataValue.json(result.row_counts),
                 "changed_marts": MetadataValue.json(result.changed),
-                "updated_in_place": result.updated_in_place,
+                # unchanged (copy left as it was) | updated (changed rows only) | written (in full)
+                "publish_mode": result.mode,
                 "dagster/row_count": sum(result.row_counts.values()),
             }
         )

@@ -103,6 +103,7 @@ def test_publish_replaces_the_copy_atomically(tmp_path):
     finally:
         old_reader.close()
     # The previous Parquet version is kept for readers that listed it; older ones go.
+    make_warehouse(warehouse, meetings=6)
     publish(warehouse)
     versions = [p for p in tmp_path.glob(".marts.*") if p.is_dir() and not p.is_symlink()]
     assert len(versions) == 1 + serving.KEEP_PARQUET_VERSIONS
@@ -163,7 +164,7 @@ def test_an_update_in_place_equals_a_full_copy(tmp_path):
         con.execute("create table marts.rpt_unchanged as select i, 'x' || i as label from range(5) t(i)")
         con.execute("create table marts.rpt_dropped as select 1 as x")
     first = publish(warehouse)
-    assert not first.updated_in_place
+    assert first.mode == "written"
     before = first.paths.parquet_dir.resolve()
     with duckdb.connect(str(warehouse)) as con:
         con.execute("delete from marts.fct_meetings where meeting_id = 'm1'")
@@ -174,14 +175,14 @@ def test_an_update_in_place_equals_a_full_copy(tmp_path):
         con.execute("drop table marts.rpt_dropped")
         con.execute("create table marts.rpt_new as select 42 as answer")
     second = publish(warehouse)
-    assert second.updated_in_place
+    assert second.mode == "updated"
     assert sorted(second.changed) == ["dim_actors", "fct_meetings", "rpt_new"]
 
     full = tmp_path / "full"
     full.mkdir()
     shutil.copy(warehouse, full / "contacts.duckdb")
     reference = publish(full / "contacts.duckdb")
-    assert not reference.updated_in_place
+    assert reference.mode == "written"
     assert contents(second.paths.database) == contents(reference.paths.database) == contents(warehouse)
     assert parquet_contents(second.paths.parquet_dir) == parquet_contents(reference.paths.parquet_dir)
     assert storage_version(second.paths.database).startswith(serving.STORAGE_VERSION)
@@ -190,9 +191,14 @@ def test_an_update_in_place_equals_a_full_copy(tmp_path):
     assert (after / "rpt_unchanged.parquet").samefile(before / "rpt_unchanged.parquet")
     assert not (after / "fct_meetings.parquet").samefile(before / "fct_meetings.parquet")
 
+    # Nothing changed since: the published copy and Parquet folder are left as they are.
+    published = (second.paths.database.stat().st_ino, after)
     third = publish(warehouse)
-    assert third.updated_in_place and third.changed == []
+    assert third.mode == "unchanged" and third.changed == []
+    assert (third.paths.database.stat().st_ino, third.paths.parquet_dir.resolve()) == published
     assert contents(third.paths.database) == contents(warehouse)
+    assert third.row_counts == second.row_counts == reference.row_counts
+    assert not list(tmp_path.glob(".serving.duckdb.*"))
 
 
 def test_a_copy_that_is_not_only_marts_is_written_anew(tmp_path):
@@ -201,7 +207,7 @@ def test_a_copy_that_is_not_only_marts_is_written_anew(tmp_path):
     with duckdb.connect(str(paths.database)) as con:
         con.execute("create view marts.my_view as select 1 as x")
     result = publish(warehouse)
-    assert not result.updated_in_place
+    assert result.mode == "written"
     assert contents(paths.database) == contents(warehouse)
     with duckdb.connect(str(paths.database), read_only=True) as con:
         assert con.execute(
@@ -225,7 +231,7 @@ def test_parquet_files_of_another_database_file_are_not_reused(tmp_path):
     assert paths.parquet_dir.resolve() == old_folder
 
     result = publish(warehouse)
-    assert result.updated_in_place and result.changed == []
+    assert result.mode == "updated" and result.changed == []
     assert parquet_contents(paths.parquet_dir)["dim_actors"] == contents(warehouse)["dim_actors"][1]
     assert not (paths.parquet_dir / "dim_actors.parquet").samefile(old_folder / "dim_actors.parquet")
 
@@ -424,7 +430,7 @@ def test_duckdb1_client_reads_a_copy_updated_in_place(tmp_path, duckdb1_python):
             "insert into marts.fct_meetings select 'm' || i, date '2025-05-01', null from range(10, 15) t(i)"
         )
     result = publish(warehouse)
-    assert result.updated_in_place and result.changed == ["fct_meetings"]
+    assert result.mode == "updated" and result.changed == ["fct_meetings"]
     done = subprocess.run(
         [str(duckdb1_python), "-c", DUCKDB1_READER, str(result.paths.database)],
         capture_output=True,

@@ -69,8 +69,9 @@ class PublishResult:
     published_at: datetime
     # Marts whose rows differ from the previous copy (all of them when it was written in full).
     changed: list[str] = field(default_factory=list)
-    # Whether the previous copy was updated rather than everything written again.
-    updated_in_place: bool = False
+    # "unchanged": the published copy already held these rows and was left as it is;
+    # "updated": a file copy of it got the differing rows; "written": written in full.
+    mode: str = "written"
 
 
 def _ident(name: str) -> str:
@@ -100,13 +101,20 @@ def _file_identity(path: Path) -> dict[str, int]:
     return {"inode": stat.st_ino, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
 
 
-def _previous_parquet(paths: ServingPaths) -> Path | None:
-    """The published Parquet folder, if it was published together with the current database."""
+@dataclass(frozen=True, slots=True)
+class _Publication:
+    """The published Parquet folder and its manifest, when they belong to the published database."""
+
+    parquet_dir: Path
+    tables: dict[str, dict]  # mart -> fingerprint of its rows when published
+
+
+def _previous_publication(paths: ServingPaths) -> _Publication | None:
     try:
         folder = paths.parquet_dir.resolve(strict=True)
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("database") == _file_identity(paths.database):
-            return folder
+            return _Publication(folder, dict(manifest.get("tables", {})))
     except (OSError, ValueError):
         pass
     return None
@@ -157,17 +165,36 @@ def _attach_reusable(con: duckdb.DuckDBPyConnection, attach: str, schema: str) -
     return False
 
 
-def _update_table(con: duckdb.DuckDBPyConnection, source: str, target: str, columns: list[str]) -> bool:
+def _fingerprint(
+    con: duckdb.DuckDBPyConnection, source: str, columns: list[tuple[str, str]], hashes: str
+) -> dict:
+    """Hash every row of ``source`` into the temp table ``hashes``; the fingerprint of the rows.
+
+    Columns, row count, and the sum and xor of the row hashes: equal fingerprints mean equal
+    rows (up to 64-bit hash collisions, the same assumption the row comparison makes).
+    """
+    row_hash = "hash(" + ", ".join(_ident(name) for name, _ in columns) + ")"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {hashes} AS SELECT {row_hash} AS row_hash FROM {source}")
+    rows, total, xor = con.execute(
+        f"SELECT count(*), coalesce(sum(row_hash), 0)::HUGEINT::VARCHAR, coalesce(bit_xor(row_hash), 0) "
+        f"FROM {hashes}"
+    ).fetchall()[0]
+    return {"columns": [list(column) for column in columns], "rows": int(rows), "sum": total, "xor": int(xor)}
+
+
+def _update_table(
+    con: duckdb.DuckDBPyConnection, source: str, target: str, columns: list[tuple[str, str]], hashes: str
+) -> bool:
     """Make ``target`` hold the rows of ``source`` (same columns); True if any row differed.
 
-    Rows are told apart by the hash of all their columns: for every hash that occurs a
-    different number of times on both sides, the target's rows with it are deleted and
-    the source's inserted. Rows that are the same on both sides are not touched.
+    ``hashes`` holds the row hashes of ``source`` (``_fingerprint``). For every hash that
+    occurs a different number of times on both sides, the target's rows with it are
+    deleted and the source's inserted; rows that are the same on both sides stay.
     """
-    row_hash = "hash(" + ", ".join(_ident(c) for c in columns) + ")"
+    row_hash = "hash(" + ", ".join(_ident(name) for name, _ in columns) + ")"
     con.execute(
         "CREATE OR REPLACE TEMP TABLE serving_changed_hashes AS "
-        f"SELECT row_hash FROM (SELECT {row_hash} AS row_hash, 1 AS side FROM {source} "
+        f"SELECT row_hash FROM (SELECT row_hash, 1 AS side FROM {hashes} "
         f"UNION ALL SELECT {row_hash}, -1 FROM {target}) GROUP BY row_hash HAVING sum(side) <> 0"
     )
     changed = con.execute("SELECT count(*) FROM serving_changed_hashes").fetchall()[0][0] > 0
@@ -187,62 +214,61 @@ def publish_marts(
     ``con`` is a connection to the working warehouse (the caller owns it and the lock).
     The marts are read in one transaction, so the database copy and the Parquet files
     show the same snapshot. Raises ``ValueError`` when there are no marts to publish.
-    The previous copy, when there is one that can be trusted, is the starting point:
-    only differing rows are written, and only the Parquet files of changed marts.
+
+    The published copy is the starting point when it can be trusted: marts whose rows
+    hash as they did at the last publish are not touched, and when that is all of them
+    the copy stays as it is; otherwise a file copy of it gets the differing rows, and
+    only changed marts get a new Parquet file.
     """
     tables = mart_tables(con, schema)
     if not tables:
         raise ValueError(f"no tables in schema {schema!r}: build the marts before publishing them")
     paths.database.parent.mkdir(parents=True, exist_ok=True)
+    # A WAL beside the published file means someone wrote to it: the file alone may not be
+    # what readers see, so it is not built upon.
+    reusable_file = (
+        paths.database.is_file() and not paths.database.with_name(paths.database.name + ".wal").exists()
+    )
+    previous = _previous_publication(paths) if reusable_file else None
     token = uuid.uuid4().hex[:12]
     temp_database = paths.database.with_name(f".{paths.database.name}.{token}.tmp")
     temp_parquet = paths.parquet_dir.with_name(f".{paths.parquet_dir.name}.{token}")
-    wal = paths.database.with_name(paths.database.name + ".wal")
-    temp_parquet.mkdir()
-    counts: dict[str, int] = {}
-    changed: list[str] = []
     attach = (
         f"ATTACH {_literal(str(temp_database))} AS {_ident(_SERVING_ALIAS)} "
         f"(STORAGE_VERSION {_literal(STORAGE_VERSION)})"
     )
+    warehouse = con.execute("SELECT current_database()").fetchall()[0][0]
+    hashes = {table: _ident(f"serving_row_hashes_{number}") for number, table in enumerate(tables)}
+    fingerprints: dict[str, dict] = {}
+    changed: list[str] = []
     try:
-        previous_parquet = None
-        # A WAL beside the published file means someone wrote to it: its file alone may
-        # not be what readers see, so it is not used.
-        if paths.database.is_file() and not wal.exists():
-            previous_parquet = _previous_parquet(paths)
+        # Attached before the transaction: a failed ATTACH would abort it.
+        mode = "written"
+        if reusable_file:
             # A file copy of the published database: its blocks are copied, not re-encoded.
             shutil.copyfile(paths.database, temp_database)
-        in_place = temp_database.exists() and _attach_reusable(con, attach, schema)
-        if not in_place:
-            # Written in full, into a new file; no Parquet file of the old copy is reused.
+            if _attach_reusable(con, attach, schema):
+                mode = "updated"
+        if mode == "written":
             temp_database.unlink(missing_ok=True)
-            previous_parquet = None
+            previous = None  # written in full: no Parquet file of the old copy is reused
             con.execute(attach)
         try:
             con.execute("BEGIN TRANSACTION")
             try:
-                serving_schema = f"{_ident(_SERVING_ALIAS)}.{_ident(schema)}"
-                con.execute(f"CREATE SCHEMA IF NOT EXISTS {serving_schema}")
-                for stale in sorted(set(mart_tables(con, schema, _SERVING_ALIAS)) - set(tables)):
-                    con.execute(f"DROP TABLE {serving_schema}.{_ident(stale)}")
-                warehouse = con.execute("SELECT current_database()").fetchall()[0][0]
                 for table in tables:
                     source = f"{_ident(schema)}.{_ident(table)}"
-                    target = f"{serving_schema}.{_ident(table)}"
                     columns = _columns(con, warehouse, schema, table)
-                    if in_place and _columns(con, _SERVING_ALIAS, schema, table) == columns:
-                        table_changed = _update_table(con, source, target, [name for name, _ in columns])
-                    else:
-                        con.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT * FROM {source}")
-                        table_changed = True
-                    parquet_name = f"{table}.parquet"
-                    if table_changed or not _link(previous_parquet, temp_parquet, parquet_name):
-                        parquet_file = _literal(str(temp_parquet / parquet_name))
-                        con.execute(f"COPY (SELECT * FROM {source}) TO {parquet_file} (FORMAT parquet)")
-                    if table_changed:
-                        changed.append(table)
-                    counts[table] = int(con.execute(f"SELECT count(*) FROM {source}").fetchall()[0][0])
+                    fingerprints[table] = _fingerprint(con, source, columns, hashes[table])
+                if previous is not None and previous.tables == fingerprints:
+                    mode = "unchanged"
+                else:
+                    temp_parquet.mkdir()
+                    changed = _write_marts(
+                        con, schema, tables, fingerprints, hashes, previous, mode, temp_parquet
+                    )
+                for table_hashes in hashes.values():
+                    con.execute(f"DROP TABLE {table_hashes}")
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -250,10 +276,18 @@ def publish_marts(
         finally:
             # Detaching checkpoints the copy: the file is complete, with no WAL beside it.
             con.execute(f"DETACH {_ident(_SERVING_ALIAS)}")
-        manifest = {"database": _file_identity(temp_database), "published_at": datetime.now(UTC).isoformat()}
-        (temp_parquet / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-        os.replace(temp_database, paths.database)
-        _swap_parquet_dir(temp_parquet, paths.parquet_dir)
+        if mode == "unchanged":
+            # The published copy holds these rows already: readers keep it.
+            temp_database.unlink()
+        else:
+            manifest = {
+                "database": _file_identity(temp_database),
+                "published_at": datetime.now(UTC).isoformat(),
+                "tables": fingerprints,
+            }
+            (temp_parquet / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+            os.replace(temp_database, paths.database)
+            _swap_parquet_dir(temp_parquet, paths.parquet_dir)
     except BaseException:
         temp_database.unlink(missing_ok=True)
         temp_database.with_name(temp_database.name + ".wal").unlink(missing_ok=True)
@@ -261,19 +295,55 @@ def publish_marts(
         raise
     return PublishResult(
         paths=paths,
-        row_counts=counts,
+        row_counts={table: fingerprint["rows"] for table, fingerprint in fingerprints.items()},
         published_at=datetime.now(UTC),
         changed=changed,
-        updated_in_place=in_place,
+        mode=mode,
     )
 
 
-def _link(previous: Path | None, folder: Path, name: str) -> bool:
-    """Hard-link ``previous/name`` into ``folder``; False if there is nothing to link."""
+def _write_marts(
+    con: duckdb.DuckDBPyConnection,
+    schema: str,
+    tables: list[str],
+    fingerprints: dict[str, dict],
+    hashes: dict[str, str],
+    previous: _Publication | None,
+    mode: str,
+    parquet_dir: Path,
+) -> list[str]:
+    """Bring the attached copy and ``parquet_dir`` up to the marts; the marts that changed."""
+    serving_schema = f"{_ident(_SERVING_ALIAS)}.{_ident(schema)}"
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {serving_schema}")
+    for stale in sorted(set(mart_tables(con, schema, _SERVING_ALIAS)) - set(tables)):
+        con.execute(f"DROP TABLE {serving_schema}.{_ident(stale)}")
+    changed: list[str] = []
+    for table in tables:
+        source = f"{_ident(schema)}.{_ident(table)}"
+        target = f"{serving_schema}.{_ident(table)}"
+        columns = [tuple(column) for column in fingerprints[table]["columns"]]
+        if previous is not None and previous.tables.get(table) == fingerprints[table]:
+            table_changed = False
+        elif mode == "updated" and _columns(con, _SERVING_ALIAS, schema, table) == columns:
+            table_changed = _update_table(con, source, target, columns, hashes[table])
+        else:
+            con.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT * FROM {source}")
+            table_changed = True
+        parquet_name = f"{table}.parquet"
+        if table_changed or not _link(previous, parquet_dir, parquet_name):
+            parquet_file = _literal(str(parquet_dir / parquet_name))
+            con.execute(f"COPY (SELECT * FROM {source}) TO {parquet_file} (FORMAT parquet)")
+        if table_changed:
+            changed.append(table)
+    return changed
+
+
+def _link(previous: _Publication | None, folder: Path, name: str) -> bool:
+    """Hard-link the published ``name`` into ``folder``; False if there is nothing to link."""
     if previous is None:
         return False
     try:
-        os.link(previous / name, folder / name)
+        os.link(previous.parquet_dir / name, folder / name)
     except OSError:
         return False
     return True
