@@ -165,6 +165,10 @@ def _attach_reusable(con: duckdb.DuckDBPyConnection, attach: str, schema: str) -
     return False
 
 
+def _row_hash(columns: list[tuple[str, str]]) -> str:
+    return "hash(" + ", ".join(_ident(name) for name, _ in columns) + ")"
+
+
 def _fingerprint(
     con: duckdb.DuckDBPyConnection, source: str, columns: list[tuple[str, str]], hashes: str
 ) -> dict:
@@ -173,8 +177,10 @@ def _fingerprint(
     Columns, row count, and the sum and xor of the row hashes: equal fingerprints mean equal
     rows (up to 64-bit hash collisions, the same assumption the row comparison makes).
     """
-    row_hash = "hash(" + ", ".join(_ident(name) for name, _ in columns) + ")"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {hashes} AS SELECT {row_hash} AS row_hash FROM {source}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {hashes} AS "
+        f"SELECT rowid AS row_id, {_row_hash(columns)} AS row_hash FROM {source}"
+    )
     rows, total, xor = con.execute(
         f"SELECT count(*), coalesce(sum(row_hash), 0)::HUGEINT::VARCHAR, coalesce(bit_xor(row_hash), 0) "
         f"FROM {hashes}"
@@ -187,22 +193,32 @@ def _update_table(
 ) -> bool:
     """Make ``target`` hold the rows of ``source`` (same columns); True if any row differed.
 
-    ``hashes`` holds the row hashes of ``source`` (``_fingerprint``). For every hash that
-    occurs a different number of times on both sides, the target's rows with it are
-    deleted and the source's inserted; rows that are the same on both sides stay.
+    ``hashes`` holds the row ids and hashes of ``source`` (``_fingerprint``). For every hash
+    that occurs a different number of times on both sides, the target's rows with it are
+    deleted and the source's inserted; rows that are the same on both sides stay. Rows are
+    picked by row id, so each table's columns are hashed once.
     """
-    row_hash = "hash(" + ", ".join(_ident(name) for name, _ in columns) + ")"
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE serving_target_hashes AS "
+        f"SELECT rowid AS row_id, {_row_hash(columns)} AS row_hash FROM {target}"
+    )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE serving_changed_hashes AS "
         f"SELECT row_hash FROM (SELECT row_hash, 1 AS side FROM {hashes} "
-        f"UNION ALL SELECT {row_hash}, -1 FROM {target}) GROUP BY row_hash HAVING sum(side) <> 0"
+        "UNION ALL SELECT row_hash, -1 FROM serving_target_hashes) GROUP BY row_hash HAVING sum(side) <> 0"
     )
     changed = con.execute("SELECT count(*) FROM serving_changed_hashes").fetchall()[0][0] > 0
     if changed:
-        wanted = "SELECT row_hash FROM serving_changed_hashes"
-        con.execute(f"DELETE FROM {target} WHERE {row_hash} IN ({wanted})")
-        con.execute(f"INSERT INTO {target} SELECT * FROM {source} WHERE {row_hash} IN ({wanted})")
+        wanted = "row_hash IN (SELECT row_hash FROM serving_changed_hashes)"
+        con.execute(
+            f"DELETE FROM {target} WHERE rowid IN (SELECT row_id FROM serving_target_hashes WHERE {wanted})"
+        )
+        con.execute(
+            f"INSERT INTO {target} SELECT * FROM {source} "
+            f"WHERE rowid IN (SELECT row_id FROM {hashes} WHERE {wanted})"
+        )
     con.execute("DROP TABLE serving_changed_hashes")
+    con.execute("DROP TABLE serving_target_hashes")
     return changed
 
 
