@@ -248,8 +248,8 @@ def scan_inbox(
     refused) again; ``rescan`` reads every file.
 
     The duplicate rules run in SQL over the bookkeeping, so only the files read now pass
-    through Python: a run costs the same whether the inbox holds 10k files or 100k
-    (apart from listing them).
+    through Python; what still grows with the inbox is listing it (one ``lstat`` per file)
+    and DuckDB's joins and window functions over the bookkeeping of the listed files.
     """
     limit = max_file_bytes() if max_bytes is None else max_bytes
     wh.ensure_schema(con)
