@@ -102,11 +102,6 @@ def _spec(
     )
 
 
-def _input_format(source_path: str) -> str:
-    # "feed.jsonl:12" (a JSONL line) -> "jsonl"; "a.txt" -> "txt".
-    return Path(source_path).suffix.split(":")[0].lstrip(".").lower() or "?"
-
-
 @multi_asset(
     name="raw_inbox",
     specs=[
@@ -130,20 +125,17 @@ def raw_inbox(context: AssetExecutionContext, warehouse: ContactsWarehouse, inbo
     rescan = is_full_refresh(context.run.tags) or settings.inbox_rescan()
     version = reader_version()
     with warehouse.get_connection() as con:
-        stored = wh.stored_articles(con)
-        known = {} if rescan else wh.known_inbox_files(con, version)
-    # With what is stored, a second copy of an article loaded in an earlier run (its first
-    # file may be gone from the inbox by now) is refused, so no article is counted twice.
-    scan = scan_inbox(folder, known, max_bytes=max_file_bytes(), stored=stored)
-    loaded_at = datetime.now(UTC)
-    with warehouse.get_connection() as con:
+        # With what is stored, a second copy of an article loaded in an earlier run (its
+        # first file may be gone from the inbox by now) is refused, so no article is counted twice.
+        scan = scan_inbox(con, folder, version, max_bytes=max_file_bytes(), rescan=rescan)
+        loaded_at = datetime.now(UTC)
         upsert = wh.upsert_articles(con, articles_frame(scan.articles, loaded_at))
         wh.record_rejections(con, rejections_frame(scan.rejections, loaded_at))
         # After the articles: a crash in between makes the next run read these files again.
         wh.replace_inbox_files(
             con,
             wh.inbox_files_frame(scan.outcomes, version, loaded_at),
-            None if rescan else sorted(set(known) - set(scan.unchanged_files)),
+            None if rescan else scan.unchanged_files,
             version,
         )
         counts = wh.table_counts(con, ("articles", "rejected_inputs"))
@@ -152,21 +144,20 @@ def raw_inbox(context: AssetExecutionContext, warehouse: ContactsWarehouse, inbo
         latest = monitoring.latest_articles(con)
     for rejection in scan.rejections:
         context.log.warning(f"rejected {rejection.source_path}: {rejection.reason}")
-    current = [*scan.articles, *scan.unchanged]
-    unchanged = upsert.unchanged + len(scan.unchanged)
+    current = len(scan.articles) + scan.unchanged
+    unchanged = upsert.unchanged + scan.unchanged
     context.log.info(
-        f"inbox {folder}: {len(current)} article(s) ({upsert.inserted} new, {upsert.updated} changed, "
+        f"inbox {folder}: {current} article(s) ({upsert.inserted} new, {upsert.updated} changed, "
         f"{unchanged} unchanged), {len(scan.rejections)} rejected; {len(scan.outcomes)} file(s) read, "
         f"{len(scan.unchanged_files)} unchanged since their last read" + (" (rescan)" if rescan else "")
     )
     rejected = [{"file": r.source_path, "reason": r.reason} for r in scan.rejections]
-    not_utf8 = sorted(f"{a.source_path} ({a.encoding})" for a in current if a.encoding not in (None, "UTF-8"))
     yield MaterializeResult(
         asset_key=raw_key("articles"),
         metadata={
             "inbox": MetadataValue.path(str(folder)),
             # Articles in the inbox now (after duplicates), whether their file was read again or not.
-            "articles_read": len(current),
+            "articles_read": current,
             "inserted": upsert.inserted,
             "updated": upsert.updated,
             "unchanged": unchanged,
@@ -176,10 +167,8 @@ def raw_inbox(context: AssetExecutionContext, warehouse: ContactsWarehouse, inbo
             # Kept under its old name: files and JSONL lines that were rejected.
             "rejected_files": len(scan.rejections),
             "rejections": MetadataValue.json(rejected[:METADATA_LIST_LIMIT]),
-            "articles_by_format": MetadataValue.json(
-                dict(sorted(Counter(_input_format(a.source_path) for a in current).items()))
-            ),
-            "decoded_from_other_encodings": MetadataValue.json(not_utf8[:METADATA_LIST_LIMIT]),
+            "articles_by_format": MetadataValue.json(scan.formats),
+            "decoded_from_other_encodings": MetadataValue.json(scan.other_encodings[:METADATA_LIST_LIMIT]),
             "latest_articles": MetadataValue.md(
                 monitoring.markdown_table(("doc_id", "published", "title", "source"), latest)
             ),

@@ -44,13 +44,19 @@ def build_serving_asset(dbt_models: AssetsDefinition) -> AssetsDefinition:
         paths = ServingPaths.beside(warehouse.path())
         with warehouse.get_connection() as con:
             result = publish_marts(con, paths)
-        context.log.info(f"published {len(result.row_counts)} marts to {paths.database}, {paths.parquet_dir}")
+        context.log.info(
+            f"published {len(result.row_counts)} marts to {paths.database}, {paths.parquet_dir} "
+            f"({result.mode}; changed: {', '.join(result.changed) or 'none'})"
+        )
         return MaterializeResult(
             metadata={
                 "serving_database": MetadataValue.path(str(paths.database)),
                 "parquet_dir": MetadataValue.path(str(paths.parquet_dir)),
                 "storage_version": STORAGE_VERSION,
                 "row_counts": MetadataValue.json(result.row_counts),
+                "changed_marts": MetadataValue.json(result.changed),
+                # unchanged (copy left as it was) | updated (changed rows only) | written (in full)
+                "publish_mode": result.mode,
                 "dagster/row_count": sum(result.row_counts.values()),
             }
         )

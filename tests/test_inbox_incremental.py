@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from tests.runs import RecordingExtractor, materialize_raw, metadata, tables
 from transforms import warehouse as wh
 from transforms.articles import read_inbox
 from transforms.inbox import reader_version, scan_inbox
+from transforms.records import articles_frame
 
 COPY = "Bundeskanzler Friedrich Merz traf in Berlin den Präsidenten Emmanuel Macron. Es ging um Europa."
 
@@ -38,53 +40,68 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-def remember(folder: Path, con: duckdb.DuckDBPyConnection, stored: dict | None = None):
-    """One incremental scan with what ``con`` knows, noted there as raw_inbox does."""
-    known = wh.known_inbox_files(con, reader_version())
-    scan = scan_inbox(folder, known, stored=stored)
-    frame = wh.inbox_files_frame(scan.outcomes, reader_version(), datetime.now(UTC))
-    wh.replace_inbox_files(con, frame, sorted(set(known) - set(scan.unchanged_files)), reader_version())
-    return scan
+def remember(folder: Path, con: duckdb.DuckDBPyConnection, version: str | None = None):
+    """One incremental scan of what ``con`` knows, stored and noted there as raw_inbox does.
 
-
-def outcome(scan) -> tuple:
-    """What a scan decided, comparable between a full and an incremental read."""
-    current = [*scan.articles, *getattr(scan, "unchanged", [])]
-    kept = sorted((a.doc_id, a.content_hash, a.source_path) for a in current)
-    refused = sorted((r.source_path, r.doc_id, r.reason, r.content_hash) for r in scan.rejections)
-    return kept, refused
-
-
-def full(folder: Path, stored: dict | None = None) -> tuple:
-    return outcome(read_inbox(folder, stored=stored))
+    Returns the scan and what was stored before it (``stored`` of the equivalent full read).
+    """
+    version = version or reader_version()
+    stored = wh.stored_articles(con)
+    scan = scan_inbox(con, folder, version)
+    now = datetime.now(UTC)
+    wh.upsert_articles(con, articles_frame(scan.articles, now))
+    wh.replace_inbox_files(
+        con, wh.inbox_files_frame(scan.outcomes, version, now), scan.unchanged_files, version
+    )
+    return scan, stored
 
 
 def names(folder: Path) -> list[str]:
     return [p.name for p in articles.article_paths(folder)]
 
 
-def stored_after(scan, stored: dict) -> dict:
-    """``stored`` after the upsert of ``scan.articles``."""
-    return {**stored, **{a.doc_id: (a.content_hash, a.source_path) for a in scan.articles}}
+def kept(articles) -> list[tuple]:
+    return sorted((a.doc_id, a.content_hash, a.source_path) for a in articles)
+
+
+def refused(rejections) -> list[tuple]:
+    return sorted((r.source_path, r.doc_id, r.reason, r.content_hash) for r in rejections)
+
+
+def assert_same_as_full(scan, folder: Path, stored: dict) -> None:
+    """The incremental scan decided what reading every file (``read_inbox``) decides."""
+    everything = read_inbox(folder, stored=stored)
+    assert refused(scan.rejections) == refused(everything.rejections)
+    # The same rejections of the same parsed articles leave the same articles kept: the
+    # ones read now, and the others stored with that content (an upsert would leave them
+    # as they are, even when they come from another file now).
+    full_kept = kept(everything.articles)
+    assert set(kept(scan.articles)) <= set(full_kept)
+    not_read = [a for a in full_kept if a not in set(kept(scan.articles))]
+    assert all(stored.get(doc_id, ("",))[0] == digest for doc_id, digest, _ in not_read)
+    assert scan.unchanged == len(not_read)
+    # Articles read now carry their text, as a full read gives it.
+    texts = {a.doc_id: a.text for a in everything.articles}
+    assert all(a.text == texts[a.doc_id] for a in scan.articles)
 
 
 def test_unchanged_files_are_not_read_again(inbox: Path, reads: list[str]):
     con = duckdb.connect()
-    first = remember(inbox, con)
+    first, stored = remember(inbox, con)
     assert sorted(reads) == names(inbox)
+    assert_same_as_full(first, inbox, stored)
     reads.clear()
-    stored = stored_after(first, {})
 
-    second = remember(inbox, con, stored)
+    second, stored = remember(inbox, con)
     assert reads == []
     assert second.articles == [] and second.outcomes == []
-    assert len(second.unchanged) == len(first.articles)
-    assert outcome(second) == full(inbox, stored)
+    assert second.unchanged == len(first.articles)
+    assert_same_as_full(second, inbox, stored)
 
 
 def test_touched_changed_new_and_deleted_files(inbox: Path, reads: list[str]):
     con = duckdb.connect()
-    stored = stored_after(remember(inbox, con), {})
+    remember(inbox, con)
     reads.clear()
     files = names(inbox)
     touched, changed, deleted = files[0], files[1], files[2]
@@ -94,9 +111,9 @@ def test_touched_changed_new_and_deleted_files(inbox: Path, reads: list[str]):
     (inbox / deleted).unlink()
     (inbox / "neu.txt").write_text("Wadephul traf Rubio in Washington.", encoding="utf-8")
 
-    scan = remember(inbox, con, stored)
+    scan, stored = remember(inbox, con)
     assert sorted(reads) == sorted([touched, changed, "neu.txt"])
-    assert outcome(scan) == full(inbox, stored)
+    assert_same_as_full(scan, inbox, stored)
     # The deleted file is forgotten; every present file is known with its current stat.
     known = wh.known_inbox_files(con, reader_version())
     assert sorted(Path(k).name for k in known) == names(inbox)
@@ -109,24 +126,56 @@ def test_duplicate_rules_see_unread_files(inbox: Path, reads: list[str]):
     con = duckdb.connect()
     (inbox / "a-original.txt").write_text(COPY, encoding="utf-8")
     (inbox / "b-kopie.txt").write_text(COPY, encoding="utf-8")
-    first = remember(inbox, con)
-    stored = stored_after(first, {})
-    assert "b-kopie" not in stored
+    remember(inbox, con)
+    assert "b-kopie" not in wh.stored_articles(con)
     reads.clear()
 
-    second = remember(inbox, con, stored)
+    second, stored = remember(inbox, con)
     assert reads == []
-    assert outcome(second) == full(inbox, stored)
+    assert_same_as_full(second, inbox, stored)
     assert any(r.doc_id == "b-kopie" and r.reason.startswith("duplicate") for r in second.rejections)
 
     (inbox / "a-original.txt").write_text(COPY + " Ein Nachtrag.", encoding="utf-8")
     reads.clear()
-    third = remember(inbox, con, stored)
+    third, stored = remember(inbox, con)
     # The copy is no longer a duplicate: it has to be loaded, so its text is read.
     assert sorted(reads) == ["a-original.txt", "b-kopie.txt"]
     assert "b-kopie" in {a.doc_id for a in third.articles}
     assert all(a.text for a in third.articles)
-    assert outcome(third) == full(inbox, stored)
+    assert_same_as_full(third, inbox, stored)
+
+
+def test_every_duplicate_rule_matches_a_full_read(inbox: Path, reads: list[str]):
+    """Copies under new names, a doc_id in two files, a stored article whose file left the
+    inbox while its copy stays: after every change, and again with nothing changed, the
+    incremental scan decides what reading every file decides."""
+    con = duckdb.connect()
+    (inbox / "a-original.txt").write_text(COPY, encoding="utf-8")
+    (inbox / "b-kopie.txt").write_text(COPY, encoding="utf-8")
+    (inbox / "c-zwilling.txt").write_text("Wadephul traf Rubio.", encoding="utf-8")
+    feed = [{"id": "c-zwilling", "text": "Wadephul traf Sybiha."}, {"id": "d-feed", "text": COPY}]
+    (inbox / "feed.jsonl").write_text("\n".join(json.dumps(line) for line in feed), encoding="utf-8")
+    changes = [
+        lambda: None,
+        lambda: (inbox / "a-original.txt").unlink(),  # stored original gone: its copies stay duplicates
+        lambda: (inbox / "c-zwilling.txt").unlink(),  # the feed's c-zwilling takes the doc_id over
+        lambda: (inbox / "e-kopie.txt").write_text("Wadephul traf Sybiha.", encoding="utf-8"),
+        lambda: (inbox / "b-kopie.txt").write_text(COPY + " Neu.", encoding="utf-8"),
+        lambda: (inbox / "a-original.txt").write_text(COPY, encoding="utf-8"),  # back again
+    ]
+    reasons: set[str] = set()
+    for change in changes:
+        change()
+        scan, stored = remember(inbox, con)
+        assert_same_as_full(scan, inbox, stored)
+        again, stored = remember(inbox, con)
+        assert_same_as_full(again, inbox, stored)
+        assert again.articles == [] and refused(again.rejections) == refused(scan.rejections)
+        reasons |= {
+            r.reason.split(":")[0] + (", loaded earlier" in r.reason) * " earlier" for r in scan.rejections
+        }
+    # Every rule was put to the test.
+    assert {"duplicate doc_id", "duplicate", "duplicate earlier"} <= reasons
 
 
 def test_jsonl_lines_and_rejections_are_remembered(inbox: Path, reads: list[str]):
@@ -141,13 +190,14 @@ def test_jsonl_lines_and_rejections_are_remembered(inbox: Path, reads: list[str]
         "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines), encoding="utf-8"
     )
     (inbox / "leer.txt").write_bytes(b"")
-    first = remember(inbox, con)
-    stored = stored_after(first, {})
+    first, _ = remember(inbox, con)
     reads.clear()
-    second = remember(inbox, con, stored)
+    second, stored = remember(inbox, con)
     # leer.txt was rejected after it was read (empty): its rejection is remembered too.
     assert reads == []
-    assert outcome(second) == outcome(first) == full(inbox, stored)
+    assert refused(second.rejections) == refused(first.rejections)
+    assert second.unchanged == len(first.articles)
+    assert_same_as_full(second, inbox, stored)
 
 
 def test_files_over_the_size_limit_and_symlinks_are_checked_every_time(
@@ -155,26 +205,37 @@ def test_files_over_the_size_limit_and_symlinks_are_checked_every_time(
 ):
     con = duckdb.connect()
     (inbox / "verweis.txt").symlink_to(inbox / "merz-macron.txt")
-    stored = stored_after(remember(inbox, con), {})
+    remember(inbox, con)
     reads.clear()
-    remember(inbox, con, stored)
+    remember(inbox, con)
     assert reads == ["verweis.txt"]
     reads.clear()
     monkeypatch.setenv("CONTACTS_MAX_FILE_MB", "0.0001")  # 104 bytes
-    scan = remember(inbox, con, stored)
-    assert outcome(scan) == full(inbox, stored)
+    scan, stored = remember(inbox, con)
+    assert_same_as_full(scan, inbox, stored)
     assert any(r.reason.startswith("file too large") for r in scan.rejections)
 
 
 def test_another_reader_version_reads_everything(inbox: Path, reads: list[str]):
     con = duckdb.connect()
-    stored = stored_after(remember(inbox, con), {})
+    remember(inbox, con)
     reads.clear()
     assert wh.known_inbox_files(con, "another") == {}
-    known = wh.known_inbox_files(con, "another")
-    scan = scan_inbox(inbox, known, stored=stored)
+    scan, stored = remember(inbox, con, version="another")
     assert sorted(reads) == names(inbox)
-    assert outcome(scan) == full(inbox, stored)
+    assert_same_as_full(scan, inbox, stored)
+    # The rows of the other version are forgotten.
+    assert wh.known_inbox_files(con, reader_version()) == {}
+
+
+def test_rescan_reads_everything(inbox: Path, reads: list[str]):
+    con = duckdb.connect()
+    remember(inbox, con)
+    reads.clear()
+    stored = wh.stored_articles(con)
+    scan = scan_inbox(con, inbox, reader_version(), rescan=True)
+    assert sorted(reads) == names(inbox)
+    assert_same_as_full(scan, inbox, stored)
 
 
 # --- through the raw_inbox asset --------------------------------------------------------
@@ -258,3 +319,35 @@ def test_listing_is_article_paths(inbox: Path, tmp_path: Path):
         (inbox / "GROSS.TXT").stat().st_size,
         (inbox / "GROSS.TXT").stat().st_mtime_ns,
     )
+
+
+def test_random_inbox_histories_match_full_reads(inbox: Path):
+    """Random edits (copies, doc_ids in two files, JSONL feeds, changes, deletions, files that
+    come back), each followed by an incremental scan compared with reading every file."""
+    rng = random.Random(20261121)
+    texts = [f"Wadephul traf Rubio am {day}. Mai." for day in range(1, 6)] + [COPY]
+    con = duckdb.connect()
+    reasons: set[str] = set()
+    for _ in range(40):
+        for _ in range(rng.randint(1, 3)):
+            name = f"{rng.choice('abcdefgh')}"
+            action = rng.random()
+            if action < 0.5:
+                (inbox / f"{name}.txt").write_text(rng.choice(texts), encoding="utf-8")
+            elif action < 0.7:
+                feed = [
+                    {"id": rng.choice("abcdefgh"), "text": rng.choice(texts)}
+                    for _ in range(rng.randint(1, 3))
+                ]
+                (inbox / f"{name}.jsonl").write_text(
+                    "\n".join(json.dumps(line) for line in feed), encoding="utf-8"
+                )
+            else:
+                for path in inbox.glob(f"{name}.*"):
+                    path.unlink()
+        scan, stored = remember(inbox, con)
+        assert_same_as_full(scan, inbox, stored)
+        reasons |= {
+            r.reason.split(":")[0] + (", loaded earlier" in r.reason) * " earlier" for r in scan.rejections
+        }
+    assert {"duplicate doc_id", "duplicate", "duplicate earlier"} <= reasons

@@ -85,3 +85,23 @@ def test_checks_pass_on_an_empty_warehouse(warehouse_path: Path, tmp_path: Path,
 def test_markdown_table_escapes_cells():
     table = markdown_table(("a", "b"), [("x|y", "z\nw"), (None, 1)])
     assert table.splitlines() == ["| a | b |", "|---|---|", "| x\\|y | z w |", "|  | 1 |"]
+
+
+def test_data_versions_hash_the_rows_as_before():
+    """The versions the UI compares stay those of hashing each row in Python (see _table_digest)."""
+    import hashlib
+
+    import duckdb
+
+    from transforms import monitoring
+
+    con = duckdb.connect()
+    con.execute("create table t (a varchar, b varchar)")
+    con.execute("insert into t values ('z', 'Ärger'), ('a', null), ('m', ''), (null, 'x\ny')")
+    rows = con.execute("select a, b from t order by a").fetchall()
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(("\x1f".join("" if v is None else str(v) for v in row) + "\n").encode("utf-8"))
+    assert monitoring._table_digest(con, "t", ("a", "b"), "a") == digest.hexdigest()[:20]
+    con.execute("delete from t")
+    assert monitoring._table_digest(con, "t", ("a", "b"), "a") == hashlib.sha256().hexdigest()[:20]

@@ -66,7 +66,7 @@ def test_publish_copies_every_mart_to_duckdb_and_parquet(tmp_path):
 
     assert paths.parquet_dir.is_symlink()
     files = sorted(p.name for p in paths.parquet_dir.iterdir())
-    assert files == ["dim_actors.parquet", "fct_meetings.parquet"]
+    assert files == [serving.MANIFEST, "dim_actors.parquet", "fct_meetings.parquet"]
     parquet_file = paths.parquet_dir / "fct_meetings.parquet"
     parquet = duckdb.sql(f"select * from '{parquet_file}' order by 1").fetchall()
     assert parquet == rows
@@ -103,6 +103,7 @@ def test_publish_replaces_the_copy_atomically(tmp_path):
     finally:
         old_reader.close()
     # The previous Parquet version is kept for readers that listed it; older ones go.
+    make_warehouse(warehouse, meetings=6)
     publish(warehouse)
     versions = [p for p in tmp_path.glob(".marts.*") if p.is_dir() and not p.is_symlink()]
     assert len(versions) == 1 + serving.KEEP_PARQUET_VERSIONS
@@ -127,6 +128,112 @@ def test_a_real_folder_named_marts_is_moved_aside(tmp_path):
     paths = publish(warehouse).paths
     assert paths.parquet_dir.is_symlink()
     assert (paths.parquet_dir / "fct_meetings.parquet").exists()
+
+
+def contents(database: Path) -> dict[str, tuple[list, list]]:
+    """Per mart its columns (name, type) and its rows in a stable order."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        out = {}
+        for table in serving.mart_tables(con):
+            columns = con.execute(f"describe marts.{table}").fetchall()
+            rows = con.execute(f"select * from marts.{table} order by all").fetchall()
+            out[table] = ([c[:2] for c in columns], rows)
+        return out
+
+
+def parquet_contents(folder: Path) -> dict[str, list]:
+    return {
+        p.stem: duckdb.sql(f"select * from '{p}' order by all").fetchall()
+        for p in sorted(folder.glob("*.parquet"))
+    }
+
+
+def storage_version(database: Path) -> str:
+    with duckdb.connect(str(database), read_only=True) as con:
+        tags = con.execute(
+            "select tags from duckdb_databases() where not internal and tags <> map{}"
+        ).fetchall()
+    return tags[0][0]["storage_version"]
+
+
+def test_an_update_in_place_equals_a_full_copy(tmp_path):
+    """Rows deleted, changed, added and doubled, a mart added, one dropped, one with a new
+    column, one unchanged: the updated copy holds what a copy written in full holds."""
+    warehouse = make_warehouse(tmp_path / "contacts.duckdb", meetings=6)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create table marts.rpt_unchanged as select i, 'x' || i as label from range(5) t(i)")
+        con.execute("create table marts.rpt_dropped as select 1 as x")
+    first = publish(warehouse)
+    assert first.mode == "written"
+    before = first.paths.parquet_dir.resolve()
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("delete from marts.fct_meetings where meeting_id = 'm1'")
+        con.execute("update marts.fct_meetings set meeting_date = null where meeting_id = 'm2'")
+        con.execute("insert into marts.fct_meetings select 'm9', date '2025-04-01', null")
+        con.execute("insert into marts.fct_meetings select * from marts.fct_meetings where meeting_id = 'm3'")
+        con.execute("alter table marts.dim_actors add column country varchar default 'USA'")
+        con.execute("drop table marts.rpt_dropped")
+        con.execute("create table marts.rpt_new as select 42 as answer")
+    second = publish(warehouse)
+    assert second.mode == "updated"
+    assert sorted(second.changed) == ["dim_actors", "fct_meetings", "rpt_new"]
+
+    full = tmp_path / "full"
+    full.mkdir()
+    shutil.copy(warehouse, full / "contacts.duckdb")
+    reference = publish(full / "contacts.duckdb")
+    assert reference.mode == "written"
+    assert contents(second.paths.database) == contents(reference.paths.database) == contents(warehouse)
+    assert parquet_contents(second.paths.parquet_dir) == parquet_contents(reference.paths.parquet_dir)
+    assert storage_version(second.paths.database).startswith(serving.STORAGE_VERSION)
+    # The unchanged mart's Parquet file is the one published before, the others are new.
+    after = second.paths.parquet_dir.resolve()
+    assert (after / "rpt_unchanged.parquet").samefile(before / "rpt_unchanged.parquet")
+    assert not (after / "fct_meetings.parquet").samefile(before / "fct_meetings.parquet")
+
+    # Nothing changed since: the published copy and Parquet folder are left as they are.
+    published = (second.paths.database.stat().st_ino, after)
+    third = publish(warehouse)
+    assert third.mode == "unchanged" and third.changed == []
+    assert (third.paths.database.stat().st_ino, third.paths.parquet_dir.resolve()) == published
+    assert contents(third.paths.database) == contents(warehouse)
+    assert third.row_counts == second.row_counts == reference.row_counts
+    assert not list(tmp_path.glob(".serving.duckdb.*"))
+
+
+def test_a_copy_that_is_not_only_marts_is_written_anew(tmp_path):
+    warehouse = make_warehouse(tmp_path / "contacts.duckdb")
+    paths = publish(warehouse).paths
+    with duckdb.connect(str(paths.database)) as con:
+        con.execute("create view marts.my_view as select 1 as x")
+    result = publish(warehouse)
+    assert result.mode == "written"
+    assert contents(paths.database) == contents(warehouse)
+    with duckdb.connect(str(paths.database), read_only=True) as con:
+        assert con.execute(
+            "select count(*) from information_schema.tables where table_type = 'VIEW'"
+        ).fetchall() == [(0,)]
+
+
+def test_parquet_files_of_another_database_file_are_not_reused(tmp_path):
+    """A crash between replacing the database and switching the Parquet folder leaves the
+    folder of the copy before: its files are written again, not linked."""
+    warehouse = make_warehouse(tmp_path / "contacts.duckdb", meetings=3)
+    paths = publish(warehouse).paths
+    old_folder = paths.parquet_dir.resolve()
+    # What a crash after os.replace leaves: a newer database beside the old Parquet folder.
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("insert into marts.dim_actors values ('Annalena Baerbock', 1)")
+    newer = tmp_path / "newer"
+    newer.mkdir()
+    shutil.copy(warehouse, newer / "contacts.duckdb")
+    os.replace(publish(newer / "contacts.duckdb").paths.database, paths.database)
+    assert paths.parquet_dir.resolve() == old_folder
+
+    result = publish(warehouse)
+    assert result.mode == "updated" and result.changed == []
+    assert parquet_contents(paths.parquet_dir)["dim_actors"] == contents(warehouse)["dim_actors"][1]
+    assert not (paths.parquet_dir / "dim_actors.parquet").samefile(old_folder / "dim_actors.parquet")
 
 
 # --- the Dagster asset and whole pipeline runs --------------------------------------
@@ -310,3 +417,26 @@ def test_pipeline_runs_while_another_process_reads_the_serving_copy(pipeline):
         reader.stdin.close()
         reader.wait(timeout=30)
     assert reader.returncode == 0, reader.stderr.read()
+
+
+def test_duckdb1_client_reads_a_copy_updated_in_place(tmp_path, duckdb1_python):
+    import json
+
+    warehouse = make_warehouse(tmp_path / "contacts.duckdb", meetings=4)
+    publish(warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("delete from marts.fct_meetings where meeting_id = 'm0'")
+        con.execute(
+            "insert into marts.fct_meetings select 'm' || i, date '2025-05-01', null from range(10, 15) t(i)"
+        )
+    result = publish(warehouse)
+    assert result.mode == "updated" and result.changed == ["fct_meetings"]
+    done = subprocess.run(
+        [str(duckdb1_python), "-c", DUCKDB1_READER, str(result.paths.database)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["counts"] == {"dim_actors": 1, "fct_meetings": 8}

@@ -20,31 +20,33 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = (
     return con.execute(sql, list(params)).fetchall()
 
 
-def _digest(rows: Sequence[tuple]) -> str:
-    digest = hashlib.sha256()
-    for row in rows:
-        digest.update(("\x1f".join("" if v is None else str(v) for v in row) + "\n").encode("utf-8"))
+def _table_digest(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], order: str) -> str:
+    """A data version: sha256 of the rows of the VARCHAR ``columns`` of ``table`` in ``order``.
+
+    Each row is its values (NULL as "") joined by U+001F and ended by a newline. DuckDB
+    builds that text and Python hashes it at once: the versions stay those of hashing row
+    by row in Python, without a Python tuple and string per row (0.1-0.4 s per 100k rows).
+    """
+    cells = " || chr(31) || ".join(f"coalesce(\"{column}\", '')" for column in columns)
+    text = _rows(con, f"SELECT string_agg({cells} || chr(10), '' ORDER BY {order}) FROM {table}")[0][0]
+    digest = hashlib.sha256((text or "").encode("utf-8"))
     return digest.hexdigest()[:20]
 
 
 def articles_version(con: duckdb.DuckDBPyConnection) -> str:
     """Changes exactly when an article is added or its content changes (not on a mere reload)."""
-    return _digest(_rows(con, f"SELECT doc_id, content_hash FROM {wh.qualified('articles')} ORDER BY doc_id"))
+    return _table_digest(con, wh.qualified("articles"), ("doc_id", "content_hash"), "doc_id")
 
 
 def rejections_version(con: duckdb.DuckDBPyConnection) -> str:
-    table = wh.qualified("rejected_inputs")
-    sql = f"SELECT source_path, reason, content_hash FROM {table} ORDER BY source_path"
-    return _digest(_rows(con, sql))
+    columns = ("source_path", "reason", "content_hash")
+    return _table_digest(con, wh.qualified("rejected_inputs"), columns, "source_path")
 
 
 def extractions_version(con: duckdb.DuckDBPyConnection) -> str:
     """What the extraction tables were extracted from: per article its content and extractor."""
-    sql = (
-        f"SELECT doc_id, content_hash, extractor_version FROM {wh.qualified('extraction_state')} "
-        "ORDER BY doc_id"
-    )
-    return _digest(_rows(con, sql))
+    columns = ("doc_id", "content_hash", "extractor_version")
+    return _table_digest(con, wh.qualified("extraction_state"), columns, "doc_id")
 
 
 # --- check statistics ------------------------------------------------------------------

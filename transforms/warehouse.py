@@ -16,12 +16,16 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
 
 from transforms.articles import Article, Rejection
-from transforms.inbox import FileOutcome, KnownArticle
+
+if TYPE_CHECKING:
+    # transforms.inbox uses this module; its classes are imported where they are built.
+    from transforms.inbox import FileOutcome
 from transforms.records import (
     ARTICLES_SCHEMA,
     CONTACT_MENTIONS_SCHEMA,
@@ -231,7 +235,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 @contextmanager
-def _registered(con: duckdb.DuckDBPyConnection, view: str, frame: pl.DataFrame) -> Iterator[str]:
+def registered(con: duckdb.DuckDBPyConnection, view: str, frame: pl.DataFrame) -> Iterator[str]:
     # Register outside the transaction (enter this before `transaction`): unregistering
     # inside an aborted transaction fails and would hide the original error.
     con.register(view, frame)
@@ -287,7 +291,7 @@ def upsert_articles(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> Upse
     if frame["doc_id"].n_unique() != frame.height:
         raise ValueError("articles frame has duplicate doc_id values")
     target = qualified("articles")
-    with _registered(con, "incoming_articles", frame) as view, transaction(con):
+    with registered(con, "incoming_articles", frame) as view, transaction(con):
         changed = _count(
             con,
             f"SELECT count(*) FROM {view} AS i JOIN {target} AS a USING (doc_id) "
@@ -319,7 +323,7 @@ def record_rejections(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> in
         "r.source_path = i.source_path AND r.reason = i.reason "
         "AND r.content_hash IS NOT DISTINCT FROM i.content_hash"
     )
-    with _registered(con, "incoming_rejections", frame) as view, transaction(con):
+    with registered(con, "incoming_rejections", frame) as view, transaction(con):
         con.execute(f"DELETE FROM {target} AS r WHERE NOT EXISTS (SELECT 1 FROM {view} AS i WHERE {same})")
         _insert(
             con,
@@ -334,7 +338,7 @@ def replace_table(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame
     """Replace the whole content of a raw table (used for the knowledge tables)."""
     ensure_schema(con)
     frame = _conform(name, frame)
-    with _registered(con, f"incoming_{name}", frame) as view, transaction(con):
+    with registered(con, f"incoming_{name}", frame) as view, transaction(con):
         con.execute(f"DELETE FROM {qualified(name)}")
         _insert(con, name, view)
     return frame.height
@@ -383,14 +387,14 @@ def replace_extractions(
     state = _conform("extraction_state", state) if state is not None else None
     ids_frame = pl.DataFrame({"doc_id": ids}, schema={"doc_id": pl.String})
     with ExitStack() as views:
-        ids_view = views.enter_context(_registered(con, "replaced_doc_ids", ids_frame))
+        ids_view = views.enter_context(registered(con, "replaced_doc_ids", ids_frame))
         incoming = {
-            name: views.enter_context(_registered(con, f"incoming_{name}", frame))
+            name: views.enter_context(registered(con, f"incoming_{name}", frame))
             for name, frame in conformed.items()
         }
         state_view = None
         if state is not None:
-            state_view = views.enter_context(_registered(con, "incoming_state", state))
+            state_view = views.enter_context(registered(con, "incoming_state", state))
         with transaction(con):
             for name in EXTRACTION_TABLES:
                 con.execute(f"DELETE FROM {qualified(name)} WHERE doc_id IN (SELECT doc_id FROM {ids_view})")
@@ -521,6 +525,8 @@ def known_inbox_files(con: duckdb.DuckDBPyConnection, version: str) -> dict[str,
 
     The articles carry doc_id, content_hash, source_path and encoding, no text.
     """
+    from transforms.inbox import FileOutcome, KnownArticle
+
     ensure_schema(con)
     table = qualified("inbox_files")
     entries: dict[str, tuple[list[KnownArticle], list[Rejection]]] = {}
@@ -545,30 +551,28 @@ def known_inbox_files(con: duckdb.DuckDBPyConnection, version: str) -> dict[str,
 
 
 def replace_inbox_files(
-    con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, drop: Sequence[str] | None, version: str
+    con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, unchanged: Sequence[str] | None, version: str
 ) -> int:
-    """Record the files read now; forget the files in ``drop`` (changed, gone or unreadable).
+    """Record the files read now; keep of the others only the ``unchanged`` files (not read).
 
-    ``drop=None`` forgets every file first (a full re-read). Rows of another reader
-    version are forgotten too. Returns the number of files recorded.
+    Every other file is forgotten: changed, gone or unreadable ones, and rows of another
+    reader version. ``unchanged=None`` forgets every file first (a full re-read). Returns
+    the number of files recorded.
     """
     ensure_schema(con)
     frame = _conform("inbox_files", frame)
     target = qualified("inbox_files")
-    forget = sorted({*(drop or ()), *frame["file_path"].unique().to_list()})
-    forget_frame = pl.DataFrame({"file_path": forget}, schema={"file_path": pl.String})
+    kept = pl.DataFrame({"file_path": list(unchanged or ())}, schema={"file_path": pl.String})
     with (
-        _registered(con, "incoming_inbox_files", frame) as view,
-        _registered(con, "forgotten_inbox_files", forget_frame) as forgotten,
+        registered(con, "incoming_inbox_files", frame) as view,
+        registered(con, "unchanged_inbox_files", kept) as kept_view,
         transaction(con),
     ):
-        if drop is None:
-            con.execute(f"DELETE FROM {target}")
-        else:
-            con.execute(
-                f"DELETE FROM {target} WHERE reader_version <> ? "
-                f"OR file_path IN (SELECT file_path FROM {forgotten})",
-                [version],
-            )
+        con.execute(
+            f"DELETE FROM {target} WHERE reader_version <> ? "
+            f"OR file_path NOT IN (SELECT file_path FROM {kept_view}) "
+            f"OR file_path IN (SELECT file_path FROM {view})",
+            [version],
+        )
         _insert(con, "inbox_files", view)
     return int(frame.filter(pl.col("kind") == "file").height)
