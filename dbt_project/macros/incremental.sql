@@ -63,3 +63,39 @@
         {% endif %}
     {% endif %}
 {% endmacro %}
+
+
+{#
+    delete+insert for this project's incremental models: delete the target rows whose
+    unique key occurs in the batch, then insert the batch.
+
+    Overrides dbt-duckdb's version, which for a composite key (int_meetings_deduplicated:
+    contact_type, merge_key) deletes `using` the batch joined row by row: every target row
+    of a group meets every batch row of the same group, so a group of n mentions costs n^2
+    (a 5,000-mention group on the 100k warehouse, 1 s for the delete alone). Comparing with
+    the distinct keys of the batch deletes the same rows.
+#}
+{% macro duckdb__get_delete_insert_merge_sql(target, source, unique_key, dest_columns, incremental_predicates) -%}
+
+    {%- set dest_cols_csv = get_quoted_csv(dest_columns | map(attribute="name")) -%}
+    {%- set keys = [unique_key] if unique_key is string else (unique_key or []) -%}
+
+    {% if keys %}
+        delete from {{ target }}
+        where
+            ({{ keys | join(', ') }}) in (
+                select distinct {{ keys | join(', ') }}
+                from {{ source }}
+            )
+            {%- for predicate in incremental_predicates or [] %}
+                and {{ predicate }}
+            {%- endfor %};
+    {% endif %}
+
+    insert into {{ target }} ({{ dest_cols_csv }})
+    (
+        select {{ dest_cols_csv }}
+        from {{ source }}
+    )
+
+{%- endmacro %}
