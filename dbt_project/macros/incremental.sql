@@ -38,6 +38,10 @@
     logic that keeps the columns still needs `dbt build --full-refresh`. Downstream models
     compare themselves with their upstream, so they catch up with a rebuilt model on their
     own.
+
+    The same for a table whose number of not-null and check constraints differs from its
+    YAML: constraints are created with the table only, so an incremental table built
+    before a constraint was declared would otherwise never be checked against it.
 #}
 {% macro drop_incremental_tables_with_changed_columns() %}
     {% if execute and flags.WHICH in ('build', 'run') %}
@@ -50,8 +54,21 @@
                 {% set existing = adapter.get_columns_in_relation(relation)
                     | map(attribute='name') | map('lower') | list %}
                 {% set declared = node.columns.keys() | map('lower') | list %}
-                {% if existing | sort != declared | sort %}
-                    {% do log('dropping ' ~ relation ~ ': its columns changed, it is rebuilt in full', info=true) %}
+                {% set ns_constraints = namespace(declared=0) %}
+                {% for column in node.columns.values() %}
+                    {% for constraint in column.constraints if constraint.type in ('not_null', 'check') %}
+                        {% set ns_constraints.declared = ns_constraints.declared + 1 %}
+                    {% endfor %}
+                {% endfor %}
+                {% for constraint in node.constraints if constraint.type == 'check' %}
+                    {% set ns_constraints.declared = ns_constraints.declared + 1 %}
+                {% endfor %}
+                {% set existing_constraints = run_query(
+                    "select count(*) from duckdb_constraints() where database_name = '" ~ relation.database
+                    ~ "' and schema_name = '" ~ relation.schema ~ "' and table_name = '" ~ relation.identifier
+                    ~ "' and constraint_type in ('NOT NULL', 'CHECK')").columns[0].values()[0] %}
+                {% if existing | sort != declared | sort or existing_constraints != ns_constraints.declared %}
+                    {% do log('dropping ' ~ relation ~ ': its columns or constraints changed, it is rebuilt in full', info=true) %}
                     {% do adapter.drop_relation(relation) %}
                     {% set ns.dropped = true %}
                 {% endif %}
