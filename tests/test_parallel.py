@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from pathlib import Path
 
 import polars
@@ -45,6 +46,7 @@ def kb_for_this_module(knowledge_base, real_kb, monkeypatch):
 
 def test_helpers_give_the_sequential_records_in_input_order(samples):
     nlp, articles, sequential = samples
+    before = sys.getswitchinterval()
     with ParallelExtractor(2, nlp=nlp) as extractor:
         assert extractor.wait_ready(timeout=HELPER_START_TIMEOUT) == 1, extractor.problems
         helpers_only = ParallelStats()
@@ -60,8 +62,10 @@ def test_helpers_give_the_sequential_records_in_input_order(samples):
         # Results came back through spool files, each removed once read.
         spool = Path(extractor._spool)
         assert spool.is_dir() and not list(spool.iterdir())
+        assert sys.getswitchinterval() <= parallel.HELPER_SWITCH_INTERVAL
     assert not multiprocessing.active_children()
     assert not spool.exists()
+    assert sys.getswitchinterval() == before
 
 
 def test_the_spool_is_removed_when_a_job_is_abandoned(samples):

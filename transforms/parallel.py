@@ -28,7 +28,11 @@ pipeline once and pull chunks of articles from one shared queue; a helper sends 
   extraction running in this process, which holds it for up to the switch interval
   (5 ms): a chunk's frames (a few MB) took a helper's whole extraction time to arrive,
   and the helper waited in ``send`` meanwhile (two processes ran x1.3 instead of x2). A
-  file is read in one call.
+  file is read in one call. The same hand-over delays the chunks sent to helpers and the
+  pipe's message headers, so while helpers run, this process also asks its threads to
+  trade the GIL every 0.5 ms instead of 5 ms (``sys.setswitchinterval``; restored on
+  ``close``): a 10k-article run split its chunks 56:24 between this process and a helper
+  before, 40:40 after, and extracted in 12.8 s instead of 14.9 s.
 
 ``CONTACTS_WORKERS`` sets the number of extracting processes (default: the CPUs this
 process may use; 1 = in-process only).
@@ -43,6 +47,7 @@ import multiprocessing
 import os
 import pickle
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -64,6 +69,8 @@ WORKERS_ENV = "CONTACTS_WORKERS"
 # Below this many articles the helpers' start-up (import spaCy, build the pipeline: a few
 # seconds each) costs more than it saves.
 MIN_ARTICLES = 1000
+# GIL switch interval while helpers run (see the module docstring); Python's default is 5 ms.
+HELPER_SWITCH_INTERVAL = 0.0005
 # Chunk bounds: small enough that the last chunks even out between processes, large
 # enough that sending them costs nothing next to extracting them.
 MIN_CHUNK = 16
@@ -342,6 +349,7 @@ class ParallelExtractor:
         self.version = extractor_version(self.nlp)
         self._helpers: list[_Helper] = []
         self._spool: str | None = None
+        self._switch_interval: float | None = None  # this process's own, while changed
         self._problems: list[str] = []
         self._lock = threading.Lock()
 
@@ -370,6 +378,9 @@ class ParallelExtractor:
             return
         ctx = multiprocessing.get_context("spawn")
         self._spool = tempfile.mkdtemp(prefix="contacts-extract-")
+        if self._switch_interval is None:
+            self._switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(self._switch_interval, HELPER_SWITCH_INTERVAL))
         try:
             for _ in range(self.workers - 1):
                 self._helpers.append(_Helper(ctx, self.base, self.version, self, self._spool))
@@ -462,6 +473,9 @@ class ParallelExtractor:
         spool, self._spool = self._spool, None
         if spool is not None:
             shutil.rmtree(spool, ignore_errors=True)
+        interval, self._switch_interval = self._switch_interval, None
+        if interval is not None:
+            sys.setswitchinterval(interval)
 
 
 def extract_parallel(
