@@ -634,7 +634,7 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
     headlines = _headline_starts(doc)
     history: list[tuple[str, list[Participant]]] = []
     for d in drafts:
-        when = d.date.value if d.date is not None and d.date.precision == "day" else None
+        when = _day_of(d)
         d.participants = _participants(resolver, d.mentions, when, history)
         if len(d.participants) >= 2 or (d.contact_type == "visit" and d.participants):
             history.append((d.contact_type, d.participants))
@@ -1046,11 +1046,12 @@ def _merge_repeats(
             continue
         if twin.rule.flexible and not d.rule.flexible:
             twin.contact_type = d.contact_type
-        if not key <= kept_keys[kept.index(twin)]:
+        index = kept.index(twin)
+        if not key <= kept_keys[index]:
             # The fuller report of a group's meeting adds who else was there.
             known = {p.actor_id for p in twin.participants}
             twin.participants += [p for p in d.participants if p.actor_id not in known]
-            kept_keys[kept.index(twin)] = key | kept_keys[kept.index(twin)]
+            kept_keys[index] |= key
         twin.topics |= d.topics
         if d.contact_type == "visit" and twin.location in place_country.get("__countries__", ()):
             twin.location = d.location  # keep the city of "nach Kiew" over "in die Ukraine"
@@ -1245,16 +1246,14 @@ def _name_delegation_members(doc: Doc, records: list, resolver: ActorResolver) -
     mentions = doc_extension(doc, "actor_mentions") or []
     for r in talks:
         first = numbers[r.sent.start]
-        when = r.date.value if r.date is not None and r.date.precision == "day" else None
+        when = _day_of(r)
         members: dict[str, dict[str, Participant]] = {}
         for start, end in bounds[first : first + 1 + _DELEGATION_WINDOW]:
             if _DELEGATION_CUES.isdisjoint(lowers[start:end]):
                 continue
-            for m in mentions:
-                if start <= m.start < end and m.kind in ("person", "office"):
-                    for p in resolver.resolve(m, [], when):
-                        if p.actor_kind == "person" and p.country_iso3:
-                            members.setdefault(p.country_iso3, {}).setdefault(p.actor_id, p)
+            for p in _persons_named(mentions, start, end, resolver, when):
+                if p.country_iso3:
+                    members.setdefault(p.country_iso3, {}).setdefault(p.actor_id, p)
         if not members:
             continue
         named = []
@@ -1305,14 +1304,25 @@ def _add_hosts(doc: Doc, records: list, resolver: ActorResolver) -> None:
         if not candidates:
             continue
         target = max(candidates, key=_trigger_of)
-        when = target.date.value if target.date is not None and target.date.precision == "day" else None
         known = {p.actor_id for p in target.participants}
-        for m in mentions:
-            if start <= m.start < end and m.kind in ("person", "office"):
-                for p in resolver.resolve(m, [], when):
-                    if p.actor_kind == "person" and p.actor_id not in known:
-                        target.participants.append(p)
-                        known.add(p.actor_id)
+        for p in _persons_named(mentions, start, end, resolver, _day_of(target)):
+            if p.actor_id not in known:
+                target.participants.append(p)
+                known.add(p.actor_id)
+
+
+def _persons_named(mentions, start: int, end: int, resolver: ActorResolver, when: date | None):
+    """The persons the mentions starting in tokens ``start:end`` name (offices resolved by date)."""
+    for m in mentions:
+        if start <= m.start < end and m.kind in ("person", "office"):
+            for p in resolver.resolve(m, [], when):
+                if p.actor_kind == "person":
+                    yield p
+
+
+def _day_of(d) -> date | None:
+    """The contact's day, if its date is one."""
+    return d.date.value if d.date is not None and d.date.precision == "day" else None
 
 
 _NEXT = frozenset({"nächste", "nächsten", "kommende", "kommenden", "folgende", "folgenden"})
