@@ -33,12 +33,14 @@ def _manifest_is_stale(project: DbtProject) -> bool:
     if not project.manifest_path.exists():
         return True
     built = project.manifest_path.stat().st_mtime
-    for path in project.project_dir.rglob("*"):
-        relative = path.relative_to(project.project_dir)
-        if relative.parts[0] in _NOT_PARSE_INPUTS or not path.is_file():
-            continue
-        if path.stat().st_mtime > built:
-            return True
+    for folder, subfolders, files in os.walk(project.project_dir):
+        if Path(folder) == Path(project.project_dir):
+            # Pruned, not filtered: target/ holds a run folder per warehouse, tens of
+            # thousands of files after a while, and walking them cost 1.5 s per start.
+            subfolders[:] = [name for name in subfolders if name not in _NOT_PARSE_INPUTS]
+        for name in files:
+            if os.stat(os.path.join(folder, name)).st_mtime > built:
+                return True
     return False
 
 

@@ -3,8 +3,10 @@ unit tests left to `make test`."""
 
 from __future__ import annotations
 
+import os
 from importlib.metadata import version
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from dagster_dbt.core import resource as dagster_dbt_resource
@@ -12,6 +14,7 @@ from dagster_dbt.core import resource as dagster_dbt_resource
 from orchestration.dbt import (
     PIPELINE_BUILD_ARGS,
     ContactsDbtCli,
+    _manifest_is_stale,
     dbt_executable,
     dbt_project,
     run_target_path,
@@ -46,3 +49,25 @@ def test_one_target_folder_per_warehouse(tmp_path: Path):
 
 def test_pipeline_builds_skip_unit_tests_only():
     assert PIPELINE_BUILD_ARGS == ("build", "--exclude-resource-type", "unit_test")
+
+
+def test_the_manifest_is_stale_when_a_project_file_is_newer_but_not_a_run_folder(tmp_path: Path):
+    project_dir = tmp_path / "dbt_project"
+    manifest = project_dir / "target" / "manifest.json"
+    model = project_dir / "models" / "marts" / "fct_meetings.sql"
+    run_file = project_dir / "target" / "runs" / "0123456789ab" / "run_results.json"
+    for path in (manifest, model, run_file):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("{}", encoding="utf-8")
+    project = SimpleNamespace(project_dir=project_dir, manifest_path=manifest)
+
+    os.utime(model, (1_000, 1_000))
+    os.utime(manifest, (2_000, 2_000))
+    os.utime(run_file, (3_000, 3_000))
+    assert not _manifest_is_stale(project)  # what runs write under target/ is not an input
+
+    os.utime(model, (4_000, 4_000))
+    assert _manifest_is_stale(project)
+
+    manifest.unlink()
+    assert _manifest_is_stale(project)
