@@ -35,8 +35,8 @@ def _manifest_is_stale(project: DbtProject) -> bool:
     built = project.manifest_path.stat().st_mtime
     for folder, subfolders, files in os.walk(project.project_dir):
         if Path(folder) == Path(project.project_dir):
-            # Pruned, not filtered: target/ holds a run folder per warehouse, tens of
-            # thousands of files after a while, and walking them cost 1.5 s per start.
+            # Pruned, not filtered: dbt's output under target/ can run to tens of
+            # thousands of files, and walking them cost 1.5 s per start.
             subfolders[:] = [name for name in subfolders if name not in _NOT_PARSE_INPUTS]
         for name in files:
             if os.stat(os.path.join(folder, name)).st_mtime > built:
@@ -86,16 +86,19 @@ PIPELINE_BUILD_ARGS = ("build", "--exclude-resource-type", "unit_test")
 
 
 def run_target_path(project: DbtProject, warehouse: Path) -> Path:
-    """The dbt target folder of pipeline runs on ``warehouse``: one per warehouse file, kept.
+    """The dbt target folder of pipeline runs on ``warehouse``: kept beside the warehouse file.
 
     dbt's partial parsing is only valid for the same profile, and the profile contains the
     warehouse path; dagster-dbt's default, a fresh folder per run seeded with the
     project's ``target/partial_parse.msgpack`` (parsed with whatever CONTACTS_WAREHOUSE was
     set then), made dbt re-parse the whole project on every run (3 CPU seconds). In a
     folder kept per warehouse, each run finds the parse state the previous run left.
+    Beside the warehouse, that state goes when the warehouse goes (in the project's
+    target/ a folder per warehouse ever used piled up: 12 MB each, one per test run).
+    The name carries the project folder, so two checkouts never share parse state.
     """
-    digest = hashlib.sha256(str(warehouse).encode("utf-8", "surrogateescape")).hexdigest()[:12]
-    return project.target_path / "runs" / digest
+    digest = hashlib.sha256(str(project.project_dir).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return warehouse.parent / f".{warehouse.name}.dbt-{digest}"
 
 
 def _parse(project: DbtProject) -> None:

@@ -44,7 +44,9 @@ def test_one_target_folder_per_warehouse(tmp_path: Path):
     first = run_target_path(project, tmp_path / "a.duckdb")
     assert first == run_target_path(project, tmp_path / "a.duckdb")
     assert first != run_target_path(project, tmp_path / "b.duckdb")
-    assert first.parent == project.target_path / "runs"
+    # Beside the warehouse, hidden: it goes when the warehouse's folder goes.
+    assert first.parent == tmp_path
+    assert first.name.startswith(".a.duckdb.dbt-")
 
 
 def test_pipeline_builds_skip_unit_tests_only():
@@ -55,15 +57,15 @@ def test_the_manifest_is_stale_when_a_project_file_is_newer_but_not_a_run_folder
     project_dir = tmp_path / "dbt_project"
     manifest = project_dir / "target" / "manifest.json"
     model = project_dir / "models" / "marts" / "fct_meetings.sql"
-    run_file = project_dir / "target" / "runs" / "0123456789ab" / "run_results.json"
-    for path in (manifest, model, run_file):
+    dbt_output = project_dir / "target" / "compiled" / "contacts" / "fct_meetings.sql"
+    for path in (manifest, model, dbt_output):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("{}", encoding="utf-8")
     project = SimpleNamespace(project_dir=project_dir, manifest_path=manifest)
 
     os.utime(model, (1_000, 1_000))
     os.utime(manifest, (2_000, 2_000))
-    os.utime(run_file, (3_000, 3_000))
+    os.utime(dbt_output, (3_000, 3_000))
     assert not _manifest_is_stale(project)  # what runs write under target/ is not an input
 
     os.utime(model, (4_000, 4_000))
