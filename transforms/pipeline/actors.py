@@ -82,17 +82,21 @@ class ActorMention:
 
     @property
     def label(self) -> str:
-        return {
-            "person": "PERSON",
-            "office": "ROLE",
-            "counterpart": "ROLE",
-            "country": "COUNTRY",
-            "side": "SIDE",
-            "organization": "ORG",
-            "speaker": "SPEAKER",
-            "pronoun": "PRONOUN",
-            "group": "GROUP_REFERENCE",
-        }[self.kind]
+        return _LABELS[self.kind]
+
+
+# The entity label of each mention kind.
+_LABELS = {
+    "person": "PERSON",
+    "office": "ROLE",
+    "counterpart": "ROLE",
+    "country": "COUNTRY",
+    "side": "SIDE",
+    "organization": "ORG",
+    "speaker": "SPEAKER",
+    "pronoun": "PRONOUN",
+    "group": "GROUP_REFERENCE",
+}
 
 
 @Language.factory("actor_recognizer", default_config={"kb_dir": None})
