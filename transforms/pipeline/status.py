@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span
 
 from transforms.patterns import lowered_text, needle_spans
 from transforms.pipeline.clauses import DETERMINERS, POSSESSIVES, SEGMENT_BREAKS
-from transforms.pipeline.tokens import token_table
+from transforms.pipeline.tokens import doc_extension, token_table
 
 _PLANNED_WORDS = frozenset(
     """wird werden würde würden werde soll sollen sollte sollten solle will wollen wollte wollten wolle
@@ -73,7 +73,7 @@ class ContactStatus:
     """
 
     def __call__(self, doc: Doc) -> Doc:
-        drafts = doc._.contacts
+        drafts = doc_extension(doc, "contacts")
         if not drafts:
             return doc
         table = token_table(doc)

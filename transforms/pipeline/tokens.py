@@ -90,6 +90,18 @@ def token_table(doc: Doc) -> TokenTable:
     return table
 
 
+def doc_extension(doc: Doc, name: str):
+    """``doc._.<name>`` without spaCy's Underscore object, which costs microseconds to build on
+    every access: a Doc keeps its attribute extensions in ``user_data`` under this key. Only for
+    the extensions of this pipeline, whose default is None."""
+    return doc.user_data.get(("._.", name, None, None))
+
+
+def set_doc_extension(doc: Doc, name: str, value) -> None:
+    """``doc._.<name> = value``, as ``doc_extension`` reads it."""
+    doc.user_data[("._.", name, None, None)] = value
+
+
 def token_lemmas(doc: Doc) -> list[str]:
     """Lemmas (lowercased) of all tokens, read once after the lemmatizer has run."""
     lemmas = doc.user_data.get("token_lemmas")
