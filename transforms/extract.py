@@ -21,7 +21,7 @@ from spacy.util import load_config, load_model_from_config
 import transforms.pipeline  # noqa: F401  (registers the components)
 from transforms.articles import Article, expand_paths, scan_files
 from transforms.pipeline.resolution import ActorResolver
-from transforms.pipeline.tokens import span_chars, token_table
+from transforms.pipeline.tokens import doc_extension, set_doc_extension, span_chars, token_table
 from transforms.records import ArticleExtraction, ContactRecord, EntityMention
 
 CODE_VERSION = "0.1.0"
@@ -91,13 +91,14 @@ def _evidence_bounds(sent) -> tuple[int, int, str]:
 def extract_article(nlp: Language, article: Article) -> ArticleExtraction:
     doc = nlp.make_doc(article.text)
     doc.user_data["source_text"] = article.text
-    doc._.publication = article.published
-    doc._.doc_id = article.doc_id
+    # Extensions written and read through user_data: spaCy's doc._ builds an object per access.
+    set_doc_extension(doc, "publication", article.published)
+    set_doc_extension(doc, "doc_id", article.doc_id)
     for _, proc in nlp.pipeline:
         doc = proc(doc)
     result = ArticleExtraction(article.doc_id)
     table = token_table(doc)
-    for d in doc._.contacts or []:
+    for d in doc_extension(doc, "contacts") or []:
         start, end, evidence = _evidence_bounds(d.sent)
         result.contacts.append(
             ContactRecord(
@@ -117,7 +118,7 @@ def extract_article(nlp: Language, article: Article) -> ArticleExtraction:
         )
     # The knowledge the pipeline was built with, so entities and contacts agree.
     resolver = ActorResolver(nlp.get_pipe("actor_recognizer").lexicon.kb, doc)
-    for m in doc._.actor_mentions or []:
+    for m in doc_extension(doc, "actor_mentions") or []:
         resolved = resolver.resolve(m, [], None) if m.kind != "speaker" else []
         first = resolved[0] if resolved else None
         if m.start < m.end:

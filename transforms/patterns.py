@@ -30,14 +30,11 @@ def trie_regex(words: list[str]) -> str:
 
 
 def token_starts(doc) -> list[int]:
-    """The character offset of every token (``Token.idx``), read with one array call and
-    kept for the document: ``doc[i].idx`` creates a Token object each time."""
-    starts = doc.user_data.get("patterns.token_starts")
-    if starts is None:
-        from spacy.attrs import IDX
+    """The character offset of every token (``Token.idx``), as the token table read it:
+    ``doc[i].idx`` creates a Token object each time."""
+    from transforms.pipeline.tokens import token_table
 
-        starts = doc.user_data["patterns.token_starts"] = doc.to_array(IDX).tolist()
-    return starts
+    return token_table(doc).idx
 
 
 def needle_spans(text: str, needles: tuple[str, ...]) -> list[tuple[int, int]]:

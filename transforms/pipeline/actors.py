@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from transforms.knowledge import load_knowledge_base
 from transforms.pipeline.lexicon import Entry, Lexicon, german_word_list
-from transforms.pipeline.tokens import sentence_index, span_text, token_table
+from transforms.pipeline.tokens import sentence_index, set_doc_extension, span_text, token_table
 
 _POSSESSIVE = frozenset(
     """sein seine seinem seinen seiner seines ihr ihre ihrem ihren ihrer ihres dessen deren""".split()
@@ -82,17 +82,21 @@ class ActorMention:
 
     @property
     def label(self) -> str:
-        return {
-            "person": "PERSON",
-            "office": "ROLE",
-            "counterpart": "ROLE",
-            "country": "COUNTRY",
-            "side": "SIDE",
-            "organization": "ORG",
-            "speaker": "SPEAKER",
-            "pronoun": "PRONOUN",
-            "group": "GROUP_REFERENCE",
-        }[self.kind]
+        return _LABELS[self.kind]
+
+
+# The entity label of each mention kind.
+_LABELS = {
+    "person": "PERSON",
+    "office": "ROLE",
+    "counterpart": "ROLE",
+    "country": "COUNTRY",
+    "side": "SIDE",
+    "organization": "ORG",
+    "speaker": "SPEAKER",
+    "pronoun": "PRONOUN",
+    "group": "GROUP_REFERENCE",
+}
 
 
 @Language.factory("actor_recognizer", default_config={"kb_dir": None})
@@ -225,8 +229,8 @@ class ActorRecognizer:
             )
         mentions = _with_group_anaphors(doc, mentions, sent_starts)
         mentions.sort(key=lambda m: m.start)
-        doc._.actor_mentions = mentions
-        doc._.place_hits = places
+        set_doc_extension(doc, "actor_mentions", mentions)
+        set_doc_extension(doc, "place_hits", places)
         return doc
 
     def _mention_at(self, doc: Doc, hit: Hit, by_start: dict[int, Hit], consumed: set[int]):

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc, Span
 
 from transforms.pipeline.actors import ActorMention
-from transforms.pipeline.tokens import (
-    token_table,
-)
+
+# The components import doc_extension and set_doc_extension from here as well.
+from transforms.pipeline.tokens import doc_extension, set_doc_extension, token_table  # noqa: F401
 
 if TYPE_CHECKING:  # the trigger rules module imports Draft from here
     from transforms.pipeline.triggers import TriggerRule
@@ -26,18 +26,6 @@ from transforms.temporal import ResolvedDate
 for _name, _default in (("publication", None), ("doc_id", None), ("contacts", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
-
-
-def doc_extension(doc: Doc, name: str):
-    """``doc._.<name>`` without spaCy's Underscore object, which costs microseconds to build on
-    every access: a Doc keeps its attribute extensions in ``user_data`` under this key. Only for
-    the extensions of this pipeline, whose default is None."""
-    return doc.user_data.get(("._.", name, None, None))
-
-
-def set_doc_extension(doc: Doc, name: str, value) -> None:
-    """``doc._.<name> = value``, as ``doc_extension`` reads it."""
-    doc.user_data[("._.", name, None, None)] = value
 
 
 @dataclass(slots=True)

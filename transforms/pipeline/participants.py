@@ -425,7 +425,7 @@ def is_predicative(doc: Doc, m: ActorMention) -> bool:
     lowers = token_table(doc).lowers
     ends = doc.user_data.get("mention_ends")
     if ends is None:
-        ends = doc.user_data["mention_ends"] = {o.end: o for o in doc._.actor_mentions or []}
+        ends = doc.user_data["mention_ends"] = {o.end: o for o in doc_extension(doc, "actor_mentions") or []}
     while True:
         i = m.start - 1
         while i >= m.sentence_start and m.start - i <= 3 and is_lower_word(doc, i) and lowers[i] != "als":

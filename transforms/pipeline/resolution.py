@@ -1129,7 +1129,7 @@ def _add_speakers_after_talks(doc: Doc, drafts: list) -> None:
     """ "Nach einem Gespräch mit Trump sagte Macron, ...": who speaks after the talks took part
     in them, although a speaker is otherwise no participant."""
     lowers = token_table(doc).lowers
-    mentions = doc._.actor_mentions or []
+    mentions = doc_extension(doc, "actor_mentions") or []
     for d in drafts:
         people = [m for m in d.mentions if m.kind in ("person", "office", "counterpart", "pronoun")]
         if not d.rule.is_noun or len(people) != 1:

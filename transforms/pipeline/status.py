@@ -9,9 +9,9 @@ from itertools import compress, count
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from transforms.patterns import lowered_text, needle_spans, token_starts
+from transforms.patterns import lowered_text, needle_spans
 from transforms.pipeline.clauses import DETERMINERS, POSSESSIVES, SEGMENT_BREAKS
-from transforms.pipeline.tokens import token_table
+from transforms.pipeline.tokens import doc_extension, token_table
 
 _PLANNED_WORDS = frozenset(
     """wird werden würde würden werde soll sollen sollte sollten solle will wollen wollte wollten wolle
@@ -73,7 +73,7 @@ class ContactStatus:
     """
 
     def __call__(self, doc: Doc) -> Doc:
-        drafts = doc._.contacts
+        drafts = doc_extension(doc, "contacts")
         if not drafts:
             return doc
         table = token_table(doc)
@@ -81,15 +81,12 @@ class ContactStatus:
         texts = table.texts
         text = table.text
         low_text = lowered_text(doc, text)
-        offsets: list[list[int]] = []  # token offsets, read only if a pattern can match
+        starts = table.idx
 
         def span(a: int, b: int) -> tuple[int, int]:
             """Character bounds of tokens a:b, as ``span_text`` cuts them."""
             if b <= a:
                 return 0, 0
-            if not offsets:
-                offsets.append(token_starts(doc))
-            starts = offsets[0]
             return starts[a], starts[b - 1] + len(texts[b - 1])
 
         # Where the literals each pattern needs occur in the document (mostly nowhere), found
@@ -217,7 +214,7 @@ class ContactStatus:
             if aspiration == -1:
                 found = search(_ASPIRATION, sent, s_start, s_end)
                 aspiration = aspiration_memo[s_start] = None if found is None else found.start()
-            if aspiration is not None and sent.start_char + aspiration < token_starts(doc)[t]:
+            if aspiration is not None and sent.start_char + aspiration < starts[t]:
                 d.is_cancelled = True
         return doc
 

@@ -9,11 +9,8 @@ sentences from ``sentence_bounds``, and write per-token attributes back with ``D
 
 from __future__ import annotations
 
-from itertools import accumulate
-from operator import add
-
 import numpy
-from spacy.attrs import LEMMA, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, LEMMA, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
@@ -56,8 +53,10 @@ class TokenTable:
 
     def __init__(self, doc: Doc):
         # One ORTH column: texts and lowercase forms both come from the per-form caches, about
-        # half the cost of reading LOWER too and filling the caches by set algebra first.
-        arr = doc.to_array([ORTH, SPACY])
+        # half the cost of reading LOWER too and filling the caches by set algebra first. The
+        # character offsets (Token.idx) come along in the same call: cheaper than summing the
+        # token lengths in Python.
+        arr = doc.to_array([ORTH, SPACY, IDX])
         self.orths = orths = arr[:, 0].tolist()
         _TEXTS.vocab = _LOWERS.vocab = doc.vocab
         self.texts = texts = list(map(_TEXTS.__getitem__, orths))
@@ -73,11 +72,7 @@ class TokenTable:
             parts[1::2] = map(_WHITESPACE.__getitem__, spaces)
             text = "".join(parts)
         self.text = text
-        # Character offset of every token (Token.idx) without creating Token objects: the
-        # text is the tokens with their trailing spaces, one after another.
-        idx = list(accumulate(map(add, map(len, texts), spaces), initial=0))
-        idx.pop()
-        self.idx = idx
+        self.idx = arr[:, 2].tolist()
 
 
 # The document being processed and its table: the rule helpers below are called hundreds
@@ -93,6 +88,18 @@ def token_table(doc: Doc) -> TokenTable:
         table = doc.user_data["token_table"] = TokenTable(doc)
     _CURRENT[0], _CURRENT[1] = doc, table
     return table
+
+
+def doc_extension(doc: Doc, name: str):
+    """``doc._.<name>`` without spaCy's Underscore object, which costs microseconds to build on
+    every access: a Doc keeps its attribute extensions in ``user_data`` under this key. Only for
+    the extensions of this pipeline, whose default is None."""
+    return doc.user_data.get(("._.", name, None, None))
+
+
+def set_doc_extension(doc: Doc, name: str, value) -> None:
+    """``doc._.<name> = value``, as ``doc_extension`` reads it."""
+    doc.user_data[("._.", name, None, None)] = value
 
 
 def token_lemmas(doc: Doc) -> list[str]:

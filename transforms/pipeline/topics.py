@@ -14,6 +14,7 @@ from transforms.pipeline.clauses import (
     mentions_by_sentence,
 )
 from transforms.pipeline.tokens import (
+    doc_extension,
     doc_text,
     lower,
     sentence_spans,
@@ -102,7 +103,7 @@ class ContactTopics:
                 found = memo[sent.start] = set(self._sentence_topics(sentence_text(sent)))
             return found
 
-        drafts = doc._.contacts or []
+        drafts = doc_extension(doc, "contacts") or []
         contact_sentences = {d.sent.start for d in drafts}
         index = {s.start: k for k, s in enumerate(sents)}
         for d in drafts:

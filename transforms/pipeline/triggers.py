@@ -19,7 +19,13 @@ from spacy.util import registry
 
 from transforms.pipeline.actors import ActorMention
 from transforms.pipeline.clauses import Draft
-from transforms.pipeline.tokens import sentence_spans, span_text, token_table
+from transforms.pipeline.tokens import (
+    doc_extension,
+    sentence_spans,
+    set_doc_extension,
+    span_text,
+    token_table,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,7 +344,7 @@ class ContactTriggers:
         positions, lemmas = self._candidates(doc, lowers)
         if positions:
             self._drafts_at(doc, lowers, lemmas, positions, drafts)
-        doc._.contacts = drafts
+        set_doc_extension(doc, "contacts", drafts)
         return doc
 
     def _drafts_at(
@@ -366,7 +372,7 @@ class ContactTriggers:
                     drafts.append(Draft(i, rule, sent, rule.contact_type))
             if low == "erwartet":
                 if places is None:
-                    hits = doc._.place_hits or []
+                    hits = doc_extension(doc, "place_hits") or []
                     places = {h.start for h in hits}
                     seats = {h.start: h for h in hits if h.first("SEAT")}
                 if any(lowers[k] in ("in", "im", "nach") and k + 1 in places for k in range(sent.start, i)):
@@ -374,7 +380,7 @@ class ContactTriggers:
                     drafts.append(Draft(i, TriggerRule("visit"), sent, "visit", status="planned"))
             elif low == "gast" and i > sent.start and lowers[i - 1] == "zu":
                 if places is None:
-                    hits = doc._.place_hits or []
+                    hits = doc_extension(doc, "place_hits") or []
                     places = {h.start for h in hits}
                     seats = {h.start: h for h in hits if h.first("SEAT")}
                 # "zu Gast in/bei/im": a visit, and a meeting with the host at a seat of government.
