@@ -573,3 +573,45 @@ def test_three_ministers_listed_stay_three_ministers(nlp):  # noqa: F811
         "2025-06-24",
     )
     assert not any(p.startswith("group@") for r in found for p in r["participants"]), found
+
+
+def test_a_hyphenated_compound_names_the_contact(nlp):  # noqa: F811
+    # 10 July 2023 was a Monday.
+    found = records(nlp, "Am Dienstag beginnt in Vilnius der Nato-Gipfel.", "2023-07-10")
+    summit = _one(found, "multilateral")
+    assert (summit["status"], summit["date"], summit["location"]) == ("planned", "2023-07-11", "Vilnius")
+    assert summit["participants"] == ["org@NATO"]
+
+
+def test_getagt_is_a_multilateral_meeting(nlp):  # noqa: F811
+    found = records(nlp, "Die Außenminister der G7 hatten am Freitag in Münster getagt.", "2022-11-05")
+    summit = _one(found, "multilateral")
+    assert (summit["status"], summit["date"]) == ("occurred", "2022-11-04")
+    assert "group@G7" in summit["participants"]
+
+
+def test_a_meeting_under_way_since_a_weekday_began_on_the_last_one(nlp):  # noqa: F811
+    # 10 September 2023 was a Sunday: "seit Samstag" is the day before, not the next Saturday.
+    found = records(nlp, "Die G20 tagt seit Samstag in Neu-Delhi.", "2023-09-10")
+    summit = _one(found, "multilateral")
+    assert (summit["status"], summit["date"]) == ("occurred", "2023-09-09")
+
+
+@pytest.mark.parametrize(
+    ("published", "status"),
+    [("2024-06-05", "planned"), ("2024-05-20", "planned"), ("2024-06-27", "occurred")],
+)
+def test_a_later_part_of_the_month_lies_ahead(nlp, published, status):  # noqa: F811
+    found = records(nlp, "Ende Juni folgt der EU-Gipfel in Brüssel.", published)
+    assert _one(found, "multilateral")["status"] == status
+
+
+def test_a_contact_noun_that_is_what_es_is_refers_back(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Die Staats- und Regierungschefs der Nato kamen am Dienstag in Vilnius zusammen. "
+        "Für Biden war es voraussichtlich der dritte Nato-Gipfel seiner Amtszeit.",
+        "2023-07-12",
+    )
+    summit = _one(found, "multilateral")
+    assert (summit["status"], summit["date"]) == ("occurred", "2023-07-11")

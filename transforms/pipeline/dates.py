@@ -43,14 +43,24 @@ class _Found:
     expressions, and token positions, clause and neighbours do not depend on the contact.
     """
 
-    __slots__ = ("tok", "end_tok", "expr", "usable", "after_auf", "segment")
+    __slots__ = ("tok", "end_tok", "expr", "usable", "after_auf", "after_seit", "segment")
 
-    def __init__(self, tok: int, end_tok: int, expr: DateExpression, usable: bool, after_auf: bool, segment):
+    def __init__(
+        self,
+        tok: int,
+        end_tok: int,
+        expr: DateExpression,
+        usable: bool,
+        after_auf: bool,
+        segment,
+        after_seit: bool = False,
+    ):
         self.tok = tok  # token of the expression's first character
         self.end_tok = end_tok  # token of its last character
         self.expr = expr
         self.usable = usable  # not a span boundary ("seit Februar") nor "kurz vor dem Treffen"
         self.after_auf = after_auf  # "verschoben auf den 10. März"
+        self.after_seit = after_seit  # "tagt seit Freitag": begun, so not ahead
         self.segment = segment  # the comma-delimited segment holding ``tok`` (or None)
 
 
@@ -120,9 +130,14 @@ class ContactDates:
             end = None
             if exprs:
                 if len(exprs) == 1:
-                    expr = exprs[0].expr
+                    chosen = exprs[0]
                 else:
-                    expr = min(exprs, key=lambda f: _distance(texts, f.tok, trigger)).expr
+                    chosen = min(exprs, key=lambda f: _distance(texts, f.tok, trigger))
+                expr = chosen.expr
+                if chosen.after_seit and d.status != "planned":
+                    # "Die G7 tagt seit Freitag": the present of something under way; the
+                    # Friday it began lies behind.
+                    forward = False
                 d.has_date_expression = True
                 resolved, end = expr.resolve_with_end(publication, forward, sentence_anchor)
                 if (
@@ -146,11 +161,20 @@ class ContactDates:
                 )
                 if resolved is not None:
                     d.date = resolved
-                    if (
-                        resolved.precision == "day"
-                        and publication is not None
-                        and publication.precision == "day"
-                        and resolved.value > publication.value
+                    if publication is not None and (
+                        (
+                            resolved.precision == "day"
+                            and publication.precision == "day"
+                            and resolved.value > publication.value
+                        )
+                        # "Ende Juli folgt der NATO-Gipfel" in June, or on 6 June "Ende Juni":
+                        # a later month, or a later part of this month, lies ahead (in the
+                        # present tense: "Ende Juli hatte ..." looks back).
+                        or (
+                            forward
+                            and resolved.precision == "month"
+                            and _month_ahead(expr, resolved, publication)
+                        )
                     ):
                         d.status = "planned"
             if (
@@ -294,8 +318,22 @@ def _sentence_dates(doc: Doc, table, sent) -> list[_Found]:
         boundary = prev in _BOUNDARY_PREPS and expr.kind not in _DAY_KINDS
         usable = not boundary and not _EVENT_RELATIVE.match(expr.text)
         segment = next((g for g in segs if g.start <= tok < g.end), None)
-        out.append(_Found(tok, end_tok, expr, usable, prev == "auf", segment))
+        out.append(_Found(tok, end_tok, expr, usable, prev == "auf", segment, prev == "seit"))
     return out
+
+
+# The first day of "Anfang/Mitte/Ende <Monat>".
+_PART_OF_MONTH_FIRST_DAY = {"anfang": 1, "beginn": 1, "mitte": 11, "ende": 21}
+
+
+def _month_ahead(expr: DateExpression, resolved, publication: PublicationDate) -> bool:
+    month, published = (resolved.value.year, resolved.value.month), publication.value
+    if month != (published.year, published.month):
+        return month > (published.year, published.month)
+    if expr.kind != "part_of_month" or publication.precision != "day":
+        return False
+    first_day = _PART_OF_MONTH_FIRST_DAY.get(expr.text.split()[0].lower(), 32)
+    return first_day > published.day
 
 
 def _als_clause_date(lowers: list[str], home, found: list[_Found]) -> _Found | None:

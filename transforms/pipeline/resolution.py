@@ -602,6 +602,30 @@ def _only_group(d) -> bool:
 
 
 _INDEFINITE = frozenset({"ein", "eine", "einem", "einen", "einer", "eines"})
+_COPULAS = frozenset({"ist", "war", "sei", "wäre", "wird"})
+
+
+def _is_predicate_of_es(doc: Doc, d) -> bool:
+    """The contact noun is what "es" is: "war es der letzte NATO-Gipfel", "Es ist die erste
+    Reise"; the copula and "es" stand together within the eight words before the noun."""
+    lowers = token_table(doc).lowers
+    window = lowers[max(d.sent.start, d.trigger - 8) : d.trigger]
+    return any(
+        (a == "es" and b in _COPULAS) or (a in _COPULAS and b == "es")
+        for a, b in zip(window, window[1:], strict=False)
+    )
+
+
+def _earlier_with_shared_actor(d, records: list) -> bool:
+    """A contact of a compatible type reported before ``d``, with one of its participants."""
+    ids = {p.actor_id for p in d.participants}
+    compatible = _TALK_COMPATIBLE.get(d.contact_type, set())
+    return any(
+        r.sent.start < d.sent.start
+        and r.contact_type in compatible
+        and not ids.isdisjoint(p.actor_id for p in r.participants)
+        for r in records
+    )
 
 
 def _is_definite(doc: Doc, d) -> bool:
@@ -699,6 +723,10 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
             # "zum Ort ihres Gesprächs, das eine Stunde dauerte" (of "die beiden"): the talks
             # just reported, with nothing of their own. "Ein Treffen der beiden ist für
             # Mittwoch geplant" gives a date, "seit ihrem Treffen in Genf" a place.
+            references.append(d)
+        elif d.rule.is_noun and _is_predicate_of_es(doc, d) and _earlier_with_shared_actor(d, records):
+            # "Für Merkel war es voraussichtlich der letzte NATO-Gipfel": says something about
+            # the summit just reported; it is no contact of its own (nor a planned one).
             references.append(d)
         elif d.rule.is_noun and _is_definite(doc, d) and n < 2 and not _names_new_group(d, records):
             # "das Telefonat", "das Treffen": back to a contact already reported. "Das Treffen

@@ -164,7 +164,9 @@ def trigger_rules() -> TriggerRules:
         "landete": visit,
         "landeten": visit,
         "tagt": TriggerRule("multilateral"),
+        "tagte": TriggerRule("multilateral"),
         "tagten": TriggerRule("multilateral"),
+        "getagt": TriggerRule("multilateral"),
         "sitzung": multi_n,
         "arbeitssitzung": multi_n,
         "gipfelsitzung": multi_n,
@@ -360,7 +362,8 @@ class ContactTriggers:
         for i in positions:
             sent = sents[bisect_right(starts, i) - 1]
             low = lowers[i]
-            if low.isalpha():
+            # A hyphenated compound is a trigger by its last part: "NATO-Gipfel", "Ukraine-Gespräche".
+            if low.isalpha() or ("-" in low and low.rpartition("-")[2].isalpha()):
                 particles = rules.separable.get(low)
                 rule = _separable_rule(lowers, i, sent.end, particles) if particles else None
                 if rule is None:
