@@ -615,3 +615,16 @@ def test_a_contact_noun_that_is_what_es_is_refers_back(nlp):  # noqa: F811
     )
     summit = _one(found, "multilateral")
     assert (summit["status"], summit["date"]) == ("occurred", "2023-07-11")
+
+
+def test_a_call_set_for_a_day_is_ahead_and_apart_from_an_earlier_one(nlp):  # noqa: F811
+    # 6 December 2022 was a Tuesday: "für Freitag" is the 9th.
+    found = records(
+        nlp,
+        "Kanzler Olaf Scholz und Präsident Emmanuel Macron wollen in dieser Woche erneut miteinander "
+        "sprechen. Für Freitag sei ein Telefonat der beiden vereinbart, hieß es in Berlin. "
+        "Anfang Dezember hatten Scholz und Macron bereits miteinander telefoniert.",
+        "2022-12-06",
+    )
+    calls = sorted((r["status"], r["date"]) for r in found if r["type"] == "phone_call")
+    assert calls == [("occurred", "2022-12"), ("planned", "2022-12-09")], found

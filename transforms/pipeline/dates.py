@@ -43,7 +43,7 @@ class _Found:
     expressions, and token positions, clause and neighbours do not depend on the contact.
     """
 
-    __slots__ = ("tok", "end_tok", "expr", "usable", "after_auf", "after_seit", "segment")
+    __slots__ = ("tok", "end_tok", "expr", "usable", "after_auf", "after_seit", "after_fuer", "segment")
 
     def __init__(
         self,
@@ -54,6 +54,7 @@ class _Found:
         after_auf: bool,
         segment,
         after_seit: bool = False,
+        after_fuer: bool = False,
     ):
         self.tok = tok  # token of the expression's first character
         self.end_tok = end_tok  # token of its last character
@@ -61,6 +62,7 @@ class _Found:
         self.usable = usable  # not a span boundary ("seit Februar") nor "kurz vor dem Treffen"
         self.after_auf = after_auf  # "verschoben auf den 10. März"
         self.after_seit = after_seit  # "tagt seit Freitag": begun, so not ahead
+        self.after_fuer = after_fuer  # "für Donnerstag vereinbart": set for a day ahead
         self.segment = segment  # the comma-delimited segment holding ``tok`` (or None)
 
 
@@ -138,6 +140,10 @@ class ContactDates:
                     # "Die G7 tagt seit Freitag": the present of something under way; the
                     # Friday it began lies behind.
                     forward = False
+                elif chosen.after_fuer:
+                    # "Für Donnerstag sei ein Telefonat vereinbart": a contact set for a day
+                    # is ahead of the report, whatever the tense of the sentence.
+                    forward = True
                 d.has_date_expression = True
                 resolved, end = expr.resolve_with_end(publication, forward, sentence_anchor)
                 if (
@@ -318,7 +324,7 @@ def _sentence_dates(doc: Doc, table, sent) -> list[_Found]:
         boundary = prev in _BOUNDARY_PREPS and expr.kind not in _DAY_KINDS
         usable = not boundary and not _EVENT_RELATIVE.match(expr.text)
         segment = next((g for g in segs if g.start <= tok < g.end), None)
-        out.append(_Found(tok, end_tok, expr, usable, prev == "auf", segment, prev == "seit"))
+        out.append(_Found(tok, end_tok, expr, usable, prev == "auf", segment, prev == "seit", prev == "für"))
     return out
 
 

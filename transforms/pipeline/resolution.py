@@ -1046,8 +1046,15 @@ def _merge_repeats(
                 # says when and whether.
                 twin = k
                 break
-            if k.status != d.status and (k.date is None or d.date is None):
-                continue  # an announced summit and a call that happened are two contacts
+            if k.status != d.status and (
+                k.date is None
+                or d.date is None
+                or (k.date.precision != d.date.precision and not headline_pair)
+            ):
+                # An announced summit and a call that happened are two contacts; so are a call
+                # set for Thursday and one "Anfang Dezember" in the body (a day and a month
+                # agree on the day, but not on what happened).
+                continue
             if _dates_conflict(k, d):
                 continue
             twin = k
