@@ -628,3 +628,15 @@ def test_a_call_set_for_a_day_is_ahead_and_apart_from_an_earlier_one(nlp):  # no
     )
     calls = sorted((r["status"], r["date"]) for r in found if r["type"] == "phone_call")
     assert calls == [("occurred", "2022-12"), ("planned", "2022-12-09")], found
+
+
+def test_a_further_round_continues_the_last_talks(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Vertreter Armeniens und Aserbaidschans haben am Montag in Washington verhandelt. "
+        "Eine weitere Runde soll im Januar folgen. Die Runde der Vermittler blieb skeptisch.",
+        "2025-12-09",
+    )
+    talks = sorted((r["status"], r["date"]) for r in found if r["type"] == "negotiation")
+    assert talks == [("occurred", "2025-12-08"), ("planned", "2026-01")], found
+    assert len(found) == 2, found

@@ -1369,8 +1369,10 @@ def _is_next_summit(doc: Doc, d) -> bool:
     return any(lower(doc, i) in _NEXT for i in range(max(d.sent.start, d.trigger - 2), d.trigger))
 
 
+# "sollen fortgesetzt werden", "wollen erneut zusammenkommen", "eine dritte Runde soll folgen"
 _CONTINUATION = frozenset(
-    """fortgesetzt fortsetzen fortzusetzen fortgeführt fortführen fortzuführen erneut wieder""".split()
+    """fortgesetzt fortsetzen fortzusetzen fortgeführt fortführen fortzuführen erneut wieder
+    zweite dritte vierte fünfte weitere weiteres""".split()
 )
 
 

@@ -273,7 +273,7 @@ class _FormFlags(dict):
 
     def __init__(self, rules: TriggerRules):
         super().__init__()
-        self.cues = frozenset(rules.words) | frozenset(rules.separable) | {"erwartet", "gast"}
+        self.cues = frozenset(rules.words) | frozenset(rules.separable) | {"erwartet", "gast", "runde"}
         self.rules = rules
         self.suffixes = tuple(suffix for suffix, _ in rules.suffixes)
 
@@ -381,6 +381,10 @@ class ContactTriggers:
                 if any(lowers[k] in ("in", "im", "nach") and k + 1 in places for k in range(sent.start, i)):
                     # "wird heute in Kiew erwartet": an expected arrival is a planned visit.
                     drafts.append(Draft(i, TriggerRule("visit"), sent, "visit", status="planned"))
+            elif low == "runde" and i > sent.start and lowers[i - 1] in _NEXT_ROUND:
+                # "Eine dritte Runde soll folgen": more talks; who talks comes from the talks
+                # before (a round alone, "die Runde der G7", is no contact word).
+                drafts.append(Draft(i, _ROUND, sent, "negotiation"))
             elif low == "gast" and i > sent.start and lowers[i - 1] == "zu":
                 if places is None:
                     hits = doc_extension(doc, "place_hits") or []
@@ -406,6 +410,13 @@ class ContactTriggers:
                         sentence_start=sent.start,
                     )
                     drafts.append(Draft(i, TriggerRule("meeting"), sent, "meeting", host=host))
+
+
+_NEXT_ROUND = frozenset(
+    """zweite zweiten dritte dritten vierte vierten fünfte fünften weitere weiteren neue neuen
+    nächste nächsten""".split()
+)
+_ROUND = TriggerRule("negotiation", is_noun=True)
 
 
 def _separable_rule(lowers: list[str], i: int, end: int, particles: dict[str, TriggerRule]):
