@@ -640,3 +640,20 @@ def test_a_further_round_continues_the_last_talks(nlp):  # noqa: F811
     talks = sorted((r["status"], r["date"]) for r in found if r["type"] == "negotiation")
     assert talks == [("occurred", "2025-12-08"), ("planned", "2026-01")], found
     assert len(found) == 2, found
+
+
+def test_two_countries_opening_the_sentence_are_the_sides(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Armenien und Aserbaidschan haben am Montag in Abu Dhabi verhandelt. "
+        "Beide Seiten wollen im Frühjahr erneut zusammenkommen.",
+        "2025-03-11",
+    )
+    talks = sorted((r["status"], tuple(r["participants"])) for r in found if r["type"] == "negotiation")
+    sides = ("delegation@ARM", "delegation@AZE")
+    assert talks == [("occurred", sides), ("planned", sides)], found
+
+
+def test_a_country_that_is_not_a_side_stays_out(nlp):  # noqa: F811
+    found = records(nlp, "In Russland traf Lawrow am Montag seinen chinesischen Amtskollegen.", "2025-03-11")
+    assert all(not p.startswith("delegation@") for r in found for p in r["participants"]), found

@@ -229,6 +229,7 @@ class ActorRecognizer:
             )
         mentions = _with_group_anaphors(doc, mentions, sent_starts)
         mentions.sort(key=lambda m: m.start)
+        _mark_opening_country_pairs(lowers, mentions)
         set_doc_extension(doc, "actor_mentions", mentions)
         set_doc_extension(doc, "place_hits", places)
         return doc
@@ -521,6 +522,31 @@ _GROUP_ROLES = {
     "Staatschefs": _LEADERS,
     "Regierungschefs": _LEADERS,
 }
+
+
+_PAIR_FILLERS = frozenset({"und", "sowie", "die", "der", "das"})
+
+
+def _mark_opening_country_pairs(lowers: list[str], mentions: list[ActorMention]) -> None:
+    """ "Russland und die Ukraine haben ... verhandelt", "Die USA und Russland verhandeln":
+    two countries that open their sentence are its subject, so each is a side of the
+    contact (``participants._eligible`` lets a bare country in only as a side)."""
+    for first, second in zip(mentions, mentions[1:], strict=False):
+        if first.kind != "country" or second.kind != "country":
+            continue
+        sent_start = first.sentence_start
+        if second.sentence_start != sent_start:
+            continue
+        before = lowers[sent_start : first.start]
+        between = lowers[first.end : second.start]
+        if (
+            all(w in ("die", "der", "das") for w in before)
+            and between
+            and between[0] in ("und", "sowie")
+            and all(w in _PAIR_FILLERS for w in between)
+        ):
+            first.attributes["opening_pair"] = True
+            second.attributes["opening_pair"] = True
 
 
 def _with_group_anaphors(

@@ -374,7 +374,11 @@ def _eligible(
                 return True
             noun = texts[k - 1]
             return not (noun[:1].isupper() and noun.isalpha() and k - 1 not in triggers)
-        return prev in ("und", "sowie") and _list_has_side(lowers, m, sent_start)
+        if prev in ("und", "sowie") and _list_has_side(lowers, m, sent_start):
+            return True
+        # "Russland und die Ukraine haben in Istanbul verhandelt": two countries that open
+        # the sentence are its subject, the two sides.
+        return m.attributes.get("opening_pair", False)
     return True
 
 

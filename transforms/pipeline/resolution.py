@@ -701,7 +701,9 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
             if previous is not None:
                 continuations.append((d, previous))
                 d.participants = list(previous.participants)
-                if d.rule.flexible:
+                # "Beide Seiten wollen erneut zusammenkommen" after negotiations: more of them.
+                more_talks = previous.contact_type == "negotiation" and d.contact_type == "meeting"
+                if d.rule.flexible or more_talks:
                     d.contact_type = previous.contact_type
                 records.append(d)
                 continue
