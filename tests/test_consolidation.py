@@ -657,3 +657,38 @@ def test_two_countries_opening_the_sentence_are_the_sides(nlp):  # noqa: F811
 def test_a_country_that_is_not_a_side_stays_out(nlp):  # noqa: F811
     found = records(nlp, "In Russland traf Lawrow am Montag seinen chinesischen Amtskollegen.", "2025-03-11")
     assert all(not p.startswith("delegation@") for r in found for p in r["participants"]), found
+
+
+def test_the_g7_and_g20_by_their_description(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Die Staats- und Regierungschefs der sieben großen Industrienationen trafen sich am Sonntag "
+        "in Hiroshima. Die Gruppe der 20 führenden Wirtschaftsmächte tagt seit Samstag in Rio.",
+        "2023-05-22",
+    )
+    groups = sorted(p for r in found if r["type"] == "multilateral" for p in r["participants"])
+    assert groups == ["group@G20", "group@G7"], found
+
+
+def test_a_host_welcoming_the_guests_of_a_summit_is_that_summit(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Die Staats- und Regierungschefs der G7 beraten seit Sonntag in Hiroshima. Gastgeber "
+        "Ministerpräsident Fumio Kishida begrüßte zum Auftakt Joe Biden, Emmanuel Macron und Olaf Scholz.",
+        "2023-05-22",
+    )
+    summit = _one(found, "multilateral")
+    assert {"group@G7", "Joe Biden", "Emmanuel Macron", "Olaf Scholz"} <= set(summit["participants"])
+    assert [r for r in found if r["type"] == "meeting"] == [], found
+
+
+def test_what_the_talks_were_about_goes_to_the_talks_before(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Die Außenminister der G7 trafen sich am Montag in Karuizawa. "
+        "Der Ort liegt in den Bergen, zwei Stunden von Tokio entfernt, und ist im Sommer voller Gäste. "
+        "Im Zentrum der Beratungen stand der russische Angriffskrieg gegen die Ukraine. "
+        "Baerbock traf am Dienstag Hayashi.",
+        "2023-04-19",
+    )
+    assert "ukraine_war" in _one(found, "multilateral")["topics"], found

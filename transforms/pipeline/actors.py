@@ -503,7 +503,37 @@ _GROUP_NUMBERS = {
     "sieben": 7,
 }
 # Lowercase forms of the words that can start a group reference.
-_GROUP_CUES = frozenset(_GROUP_NUMBERS) | {"gäste", "gästen"}
+_GROUP_CUES = frozenset(_GROUP_NUMBERS) | {"gäste", "gästen", "20", "zwanzig"}
+# How the press describes the G7 and the G20 without naming them: "die sieben großen
+# Industrienationen", "der 20 führenden Wirtschaftsmächte". Number -> group.
+_DESCRIBED_GROUPS = {7: "group@G7", 20: "group@G20"}
+_DESCRIBED_GROUP_NOUNS = (
+    "Industrienation",
+    "Industriestaat",
+    "Industrieländer",
+    "Wirtschaftsmächt",
+    "Volkswirtschaft",
+)
+
+
+def _group_paraphrase(
+    texts: list[str], lowers: list[str], i: int, count: int | None
+) -> tuple[str, int] | None:
+    """``(group id, end)`` when the number at ``i`` opens a description of a formal group:
+    up to two lowercase adjectives, then a noun for industrial nations or economies."""
+    if lowers[i] in ("20", "zwanzig"):
+        count = 20
+    group = _DESCRIBED_GROUPS.get(count)
+    if group is None:
+        return None
+    j = i + 1
+    while j < len(texts) and j <= i + 3 and texts[j].isalpha() and texts[j].islower():
+        j += 1
+    if j < len(texts) and texts[j].startswith(_DESCRIBED_GROUP_NOUNS):
+        return group, j + 1
+    return None
+
+
 # Nouns for a group of the people or sides just reported ("die beiden Präsidenten").
 _GROUP_NOUNS = frozenset(
     """Präsidenten Politiker Minister Außenminister Chefdiplomaten Staatschefs Regierungschefs
@@ -562,6 +592,23 @@ def _with_group_anaphors(
     for i in compress(range(n), map(_GROUP_CUES.__contains__, lowers)):
         low = lowers[i]
         count = _GROUP_NUMBERS.get(low)
+        paraphrase = _group_paraphrase(texts, lowers, i, count)
+        if paraphrase is not None:
+            # "der sieben großen Industrienationen": the G7 by its description, not a group
+            # of people reported before.
+            org_id, end = paraphrase
+            groups.append(
+                ActorMention(
+                    i,
+                    end,
+                    span_text(doc, i, end),
+                    "organization",
+                    org_id=org_id,
+                    is_kb_linked=True,
+                    sentence_start=sent_starts[i],
+                )
+            )
+            continue
         noun_at = i + 1
         if (
             count is None

@@ -602,6 +602,10 @@ def _only_group(d) -> bool:
 
 
 _INDEFINITE = frozenset({"ein", "eine", "einem", "einen", "einer", "eines"})
+# A host welcoming several guests ("begrüßte zum Auftakt Biden, Macron und Johnson") within
+# this many tokens after a summit's sentence welcomes them to that summit.
+_WELCOME_WORDS = frozenset({"begrüßte", "begrüßt", "begrüßten", "empfing", "empfängt"})
+_WELCOME_REACH = 60
 _COPULAS = frozenset({"ist", "war", "sei", "wäre", "wird"})
 
 
@@ -746,7 +750,14 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
             references.append(d)
     records = _expand_visits(doc, records, resolver)
     definite = {id(r) for r in records if r.rule.is_noun and _is_definite(doc, r)}
-    records = _merge_repeats(records, resolver.place_country, headlines, definite)
+    welcomes = {
+        id(r)
+        for r in records
+        if r.contact_type == "meeting"
+        and len(r.participants) >= 3
+        and lower(doc, r.trigger) in _WELCOME_WORDS
+    }
+    records = _merge_repeats(records, resolver.place_country, headlines, definite, welcomes)
     for d in participations:
         _add_participants(doc, d, records)
     _name_delegation_members(doc, records, resolver)
@@ -1008,6 +1019,7 @@ def _merge_repeats(
     place_country: dict,
     headlines: frozenset[int] = frozenset(),
     definite: set[int] = frozenset(),
+    welcomes: set[int] = frozenset(),
 ) -> list:
     """Merge contacts reported twice in one article (same type and participants).
 
@@ -1026,14 +1038,25 @@ def _merge_repeats(
             # "nach einem Treffen der G7-Außenminister ... Bei dem Treffen der Chefdiplomaten der
             # G7-Staaten war auch Sybiha zugegen": one group's meeting, told twice.
             same_group_meeting = (
-                id(d) in definite
+                # "G7-Gipfel in Elmau" and the report of the summit in Elmau: one summit.
+                (id(d) in definite or (d.location is not None and d.location == k.location))
                 and d.contact_type == k.contact_type == "multilateral"
                 and (key <= k_key or k_key <= key)
                 and any(a.startswith(("group@", "org@")) for a in key & k_key)
             )
+            headline_pair = (k.sent.start in headlines) != (d.sent.start in headlines)
+            if (
+                id(d) in welcomes
+                and k.contact_type == "multilateral"
+                and 0 < d.sent.start - k.sent.start <= _WELCOME_REACH
+                and not _dates_conflict(k, d)
+            ):
+                # "Gastgeber Scholz begrüßte Biden, Macron und Johnson" right after the summit:
+                # the summit's guests, not a meeting of their own.
+                twin = k
+                break
             if k_key != key and not (both_visits and key and key <= k_key) and not same_group_meeting:
                 continue
-            headline_pair = (k.sent.start in headlines) != (d.sent.start in headlines)
             same_type = k.contact_type == d.contact_type or (
                 (d.rule.flexible or k.rule.flexible or headline_pair)
                 and d.contact_type in _TALK_COMPATIBLE[k.contact_type]
@@ -1124,7 +1147,9 @@ def _reference_target(ref, records: list):
             compatible = overlapping
     if not compatible:
         return None
-    return min(compatible, key=lambda r: (abs(r.sent.start - ref.sent.start), r.sent.start > ref.sent.start))
+    # A reference points back ("Im Zentrum der Beratungen stand ..." after the summit): the
+    # nearest contact before it, and one after it only when none came before.
+    return min(compatible, key=lambda r: (r.sent.start > ref.sent.start, abs(r.sent.start - ref.sent.start)))
 
 
 def _attach_topic_sentences(doc: Doc, records: list) -> None:
