@@ -692,3 +692,12 @@ def test_what_the_talks_were_about_goes_to_the_talks_before(nlp):  # noqa: F811
         "2023-04-19",
     )
     assert "ukraine_war" in _one(found, "multilateral")["topics"], found
+
+
+def test_two_countries_right_after_the_finite_verb_are_the_sides(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Nach monatelanger Pause haben Serbien und das Kosovo am Mittwoch in Brüssel verhandelt.",
+        "2025-03-13",
+    )
+    assert sorted(_one(found, "negotiation")["participants"]) == ["delegation@SRB", "delegation@XKX"], found

@@ -555,6 +555,7 @@ _GROUP_ROLES = {
 
 
 _PAIR_FILLERS = frozenset({"und", "sowie", "die", "der", "das"})
+_FINITE_AUXILIARIES = frozenset("haben hatten sind waren wollen wollten werden sollen sollten".split())
 
 
 def _mark_opening_country_pairs(lowers: list[str], mentions: list[ActorMention]) -> None:
@@ -568,9 +569,14 @@ def _mark_opening_country_pairs(lowers: list[str], mentions: list[ActorMention])
         if second.sentence_start != sent_start:
             continue
         before = lowers[sent_start : first.start]
+        k = len(before) - 1
+        while k >= 0 and before[k] in ("die", "der", "das"):
+            k -= 1
         between = lowers[first.end : second.start]
         if (
-            all(w in ("die", "der", "das") for w in before)
+            # At the start of the sentence, or right after its finite verb: "Erstmals seit
+            # Jahren haben Russland und die Ukraine direkt verhandelt."
+            (k < 0 or before[k] in _FINITE_AUXILIARIES)
             and between
             and between[0] in ("und", "sowie")
             and all(w in _PAIR_FILLERS for w in between)
