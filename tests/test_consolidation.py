@@ -615,6 +615,7 @@ def test_a_contact_noun_that_is_what_es_is_refers_back(nlp):  # noqa: F811
     )
     summit = _one(found, "multilateral")
     assert (summit["status"], summit["date"]) == ("occurred", "2023-07-11")
+    assert "Joe Biden" in summit["participants"]  # he was there
 
 
 def test_a_call_set_for_a_day_is_ahead_and_apart_from_an_earlier_one(nlp):  # noqa: F811

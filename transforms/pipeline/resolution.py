@@ -676,6 +676,7 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
     live = [d for d in drafts if not d.is_cancelled and not _mere_readiness(doc, d)]
     records: list = []
     references: list = []
+    attendance: set[int] = set()  # references whose persons attended the contact they refer to
     participations: list = []
     continuations: list = []  # (planned talks, the talks they continue)
     for d in live:
@@ -732,8 +733,10 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
             references.append(d)
         elif d.rule.is_noun and _is_predicate_of_es(doc, d) and _earlier_with_shared_actor(d, records):
             # "Für Merkel war es voraussichtlich der letzte NATO-Gipfel": says something about
-            # the summit just reported; it is no contact of its own (nor a planned one).
+            # the summit just reported; it is no contact of its own (nor a planned one), but
+            # Merkel was there.
             references.append(d)
+            attendance.add(id(d))
         elif d.rule.is_noun and _is_definite(doc, d) and n < 2 and not _names_new_group(d, records):
             # "das Telefonat", "das Treffen": back to a contact already reported. "Das Treffen
             # der G20-Außenminister" names a new one through its group.
@@ -767,6 +770,11 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
         if target is None:
             continue
         target.topics |= ref.topics
+        if id(ref) in attendance and target.contact_type == "multilateral":
+            known = {p.actor_id for p in target.participants}
+            target.participants += [
+                p for p in ref.participants if p.actor_kind == "person" and p.actor_id not in known
+            ]
         if not _is_definite(doc, ref):
             continue
         # "Das Telefonat fand in Brüssel statt", "das Gespräch am Mittwoch": details of that contact.
