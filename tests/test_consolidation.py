@@ -702,3 +702,13 @@ def test_two_countries_right_after_the_finite_verb_are_the_sides(nlp):  # noqa: 
         "2025-03-13",
     )
     assert sorted(_one(found, "negotiation")["participants"]) == ["delegation@SRB", "delegation@XKX"], found
+
+
+def test_mit_dabei_adds_one_more_to_the_contact_just_reported(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Die Außenminister der G20 trafen sich am Mittwoch in Rio. Mit dabei war auch Sergej Lawrow.",
+        "2024-02-22",
+    )
+    summit = _one(found, "multilateral")
+    assert "Sergej Lawrow" in summit["participants"] and len(found) == 1, found

@@ -680,9 +680,9 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
     participations: list = []
     continuations: list = []  # (planned talks, the talks they continue)
     for d in live:
-        if _joins_by_video(doc, d):
-            # "Auch der israelische Außenminister war zugeschaltet": one more at the meeting
-            # just reported.
+        if _joins_by_video(doc, d) or lower(doc, d.trigger) == "dabei":
+            # "Auch der israelische Außenminister war zugeschaltet", "Mit dabei war auch
+            # Lawrow": one more at the meeting just reported.
             participations.append(d)
             continue
         if _is_participation(doc, d) and _has_definite_noun(doc, d, live):

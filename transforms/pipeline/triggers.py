@@ -266,6 +266,11 @@ def _suffixes(rules: TriggerRules) -> tuple[str, ...]:
     return found
 
 
+# Words that make a draft only in context: "wird in Kiew erwartet", "zu Gast", "eine dritte
+# Runde", "mit dabei".
+_CONTEXT_CUES = frozenset({"erwartet", "gast", "runde", "dabei"})
+
+
 class _FormFlags(dict):
     """Lowercase form -> whether it may start a draft: a trigger word, a separable verb, one
     of the context cues "erwartet" and "zu Gast", or a compound ending in a trigger noun.
@@ -273,7 +278,7 @@ class _FormFlags(dict):
 
     def __init__(self, rules: TriggerRules):
         super().__init__()
-        self.cues = frozenset(rules.words) | frozenset(rules.separable) | {"erwartet", "gast", "runde"}
+        self.cues = frozenset(rules.words) | frozenset(rules.separable) | _CONTEXT_CUES
         self.rules = rules
         self.suffixes = tuple(suffix for suffix, _ in rules.suffixes)
 
@@ -385,6 +390,9 @@ class ContactTriggers:
                 # "Eine dritte Runde soll folgen": more talks; who talks comes from the talks
                 # before (a round alone, "die Runde der G7", is no contact word).
                 drafts.append(Draft(i, _ROUND, sent, "negotiation"))
+            elif low == "dabei" and i > sent.start and lowers[i - 1] == "mit":
+                # "Mit dabei war auch Lawrow": one more at the contact just reported.
+                drafts.append(Draft(i, _PRESENT, sent, "multilateral"))
             elif low == "gast" and i > sent.start and lowers[i - 1] == "zu":
                 if places is None:
                     hits = doc_extension(doc, "place_hits") or []
@@ -417,6 +425,7 @@ _NEXT_ROUND = frozenset(
     nächste nächsten""".split()
 )
 _ROUND = TriggerRule("negotiation", is_noun=True)
+_PRESENT = TriggerRule("multilateral")
 
 
 def _separable_rule(lowers: list[str], i: int, end: int, particles: dict[str, TriggerRule]):
