@@ -712,3 +712,17 @@ def test_mit_dabei_adds_one_more_to_the_contact_just_reported(nlp):  # noqa: F81
     )
     summit = _one(found, "multilateral")
     assert "Sergej Lawrow" in summit["participants"] and len(found) == 1, found
+
+
+def test_an_announced_or_offered_contact_is_planned_between_its_sides(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Erdogan bot Gespräche zwischen Aserbaidschan und Armenien an. "
+        "Macron kündigte ein Treffen mit Sánchez an.",
+        "2025-02-03",
+    )
+    found = sorted((r["type"], r["status"], tuple(sorted(r["participants"]))) for r in found)
+    assert found == [
+        ("meeting", "planned", ("Emmanuel Macron", "Pedro Sánchez")),
+        ("negotiation", "planned", ("delegation@ARM", "delegation@AZE")),
+    ], found

@@ -656,6 +656,20 @@ def _has_article(doc: Doc, d, articles: frozenset[str]) -> bool:
     return False
 
 
+def _between_sides(doc: Doc, d) -> list:
+    """The mentions that take part: for "Verhandlungen zwischen Russland und der Ukraine"
+    (a contact noun, then "zwischen" with two named sides), the two sides, not whoever
+    proposes or reports the talks ("Putin bot ... an")."""
+    if not d.rule.is_noun:
+        return d.mentions
+    lowers = token_table(doc).lowers
+    at = d.trigger + 1
+    if at >= d.sent.end or lowers[at] != "zwischen":
+        return d.mentions
+    sides = [m for m in d.mentions if m.start > at and m.kind != "pronoun"]
+    return sides if len(sides) >= 2 else d.mentions
+
+
 def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> list:
     _add_speakers_after_talks(doc, drafts)
     drafts = _expand_partners(doc, drafts)
@@ -663,7 +677,7 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
     history: list[tuple[str, list[Participant]]] = []
     for d in drafts:
         when = _day_of(d)
-        d.participants = _participants(resolver, d.mentions, when, history)
+        d.participants = _participants(resolver, _between_sides(doc, d), when, history)
         if len(d.participants) >= 2 or (d.contact_type == "visit" and d.participants):
             history.append((d.contact_type, d.participants))
         if d.contact_type == "visit" and d.rule.is_noun and is_invitation(doc, d.sent):

@@ -23,6 +23,11 @@ _PLANNED_WORDS = frozenset(
 )
 
 
+# Separable verbs of announcing and proposing, completed by "an"/"vor" at the clause's end.
+_PROPOSAL_VERBS = frozenset(
+    "kündigte kündigten kündigt kündigen bot boten bietet bieten schlug schlugen schlägt schlagen".split()
+)
+
 # Cues that make planned only what follows them: "vereinbarten, sich zu treffen".
 _PLANNED_BEFORE = frozenset("""vereinbart vereinbarten verabredet verabredeten eingeladen einladen""".split())
 
@@ -166,6 +171,19 @@ class ContactStatus:
             ):
                 d.status = "planned"
             if is_noun and has_planned_noun:
+                d.status = "planned"
+            last = hi - 1
+            while last > t and not texts[last].isalpha():
+                last -= 1  # the clause's last word, before its full stop
+            if (
+                is_noun
+                and t > lo
+                and last > t
+                and lowers[last] in ("an", "vor")
+                and not _PROPOSAL_VERBS.isdisjoint(lowers[lo:t])
+            ):
+                # "kündigte ein Treffen mit Scholz an", "bot direkte Verhandlungen an",
+                # "schlug Gespräche vor": announced or offered, so ahead.
                 d.status = "planned"
             if no_date_yet:
                 # "gebe es noch keinen Termin": announced, not cancelled.
