@@ -726,3 +726,14 @@ def test_an_announced_or_offered_contact_is_planned_between_its_sides(nlp):  # n
         ("meeting", "planned", ("Emmanuel Macron", "Pedro Sánchez")),
         ("negotiation", "planned", ("delegation@ARM", "delegation@AZE")),
     ], found
+
+
+def test_a_relative_clause_tells_when_the_contact_takes_place(nlp):  # noqa: F811
+    # 5 March 2025 was a Wednesday: "am kommenden Montag" is the 10th.
+    found = records(
+        nlp,
+        "Macron kündigte ein Treffen mit Sánchez an, das am kommenden Montag in Madrid stattfinden soll.",
+        "2025-03-05",
+    )
+    meeting = _one(found, "meeting")
+    assert (meeting["status"], meeting["date"]) == ("planned", "2025-03-10"), found

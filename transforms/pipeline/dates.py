@@ -94,6 +94,7 @@ class ContactDates:
         sentence_anchor: date | None = None  # the anchor as it stood before this sentence
         current_sentence = -1
         last_dated: Draft | None = None
+        told_apart: set[int] = set()  # date expressions taken from a relative clause
         sentence_starts: list[int] | None = None  # for _close, read when first needed
         for d in drafts:
             sent = d.sent
@@ -114,8 +115,11 @@ class ContactDates:
                         or there is None
                         or home.start == there.start
                         or (not home.is_subordinate and not there.is_subordinate)
+                        or (d.rule.is_noun and _tells_when(lowers, home, there))
                     ):
                         exprs.append(f)
+                        if there is not None and home is not None and there.start != home.start:
+                            told_apart.add(id(f))
                 when_clause = _als_clause_date(lowers, home, in_sentence)
                 if when_clause is not None:
                     exprs = [when_clause]
@@ -226,8 +230,10 @@ class ContactDates:
                     # Reported without a time: the publication month (SCHEMA convention).
                     d.date = ResolvedDate(publication.value.replace(day=1), "month")
                     d.date_is_soft = True
-            if d.date is not None and d.date.precision == "day":
+            if d.date is not None and d.date.precision == "day" and not (exprs and id(chosen) in told_apart):
                 # "zwei Tage nach den Genfer Gesprächen" counts from the last day of those talks.
+                # A date told in a relative clause ("Verhandlungen ..., die am Donnerstag
+                # beginnen sollten") is no anchor for the sentences after it.
                 anchor = (
                     end.value
                     if d.has_date_expression and end is not None and end.precision == "day"
@@ -326,6 +332,24 @@ def _sentence_dates(doc: Doc, table, sent) -> list[_Found]:
         segment = next((g for g in segs if g.start <= tok < g.end), None)
         out.append(_Found(tok, end_tok, expr, usable, prev == "auf", segment, prev == "seit", prev == "für"))
     return out
+
+
+# Verbs with which a relative clause tells when its contact noun takes place.
+_TAKES_PLACE = frozenset(
+    "stattfinden stattfindet stattfand stattfanden beginnen beginnt begann begannen folgen folgt".split()
+)
+_RELATIVE_STARTS = frozenset("das die der welches welche welcher".split())
+
+
+def _tells_when(lowers: list[str], home, there) -> bool:
+    """ "ein Treffen mit Scholz, das am Freitag in Paris stattfinden soll": the relative clause
+    right after the contact noun's clause says when that contact takes place."""
+    if home is None or there is None or not there.is_subordinate or there.start <= home.start:
+        return False
+    start = there.start + (1 if lowers[there.start] == "," else 0)
+    if start - home.end > 1 or lowers[start] not in _RELATIVE_STARTS:
+        return False
+    return not _TAKES_PLACE.isdisjoint(lowers[start : there.end])
 
 
 # The first day of "Anfang/Mitte/Ende <Monat>".
