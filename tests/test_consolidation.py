@@ -737,3 +737,14 @@ def test_a_relative_clause_tells_when_the_contact_takes_place(nlp):  # noqa: F81
     )
     meeting = _one(found, "meeting")
     assert (meeting["status"], meeting["date"]) == ("planned", "2025-03-10"), found
+
+
+def test_auf_einer_seite_names_delegation_members_not_new_talks(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Nach langen Verhandlungen in Genf haben sich Armenien und Aserbaidschan am Montag auf einen "
+        "Text verständigt. Auf armenischer Seite verhandelte Außenminister Ararat Mirsojan.",
+        "2025-03-11",
+    )
+    talks = _one(found, "negotiation")
+    assert talks["participants"] == ["Ararat Mirsojan", "delegation@AZE"], found

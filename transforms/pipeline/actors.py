@@ -572,6 +572,8 @@ def _mark_opening_country_pairs(lowers: list[str], mentions: list[ActorMention])
         k = len(before) - 1
         while k >= 0 and before[k] in ("die", "der", "das"):
             k -= 1
+        if k > 0 and before[k] == "sich" and before[k - 1] in _FINITE_AUXILIARIES:
+            k -= 1  # "haben sich die USA und die Ukraine ... verständigt"
         between = lowers[first.end : second.start]
         if (
             # At the start of the sentence, or right after its finite verb: "Erstmals seit

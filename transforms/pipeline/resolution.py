@@ -699,6 +699,11 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
             # Lawrow": one more at the meeting just reported.
             participations.append(d)
             continue
+        if _names_a_side(doc, d) and any(r.contact_type == "negotiation" for r in records):
+            # "Auf amerikanischer Seite verhandelten Rubio und Waltz": who sat in a delegation
+            # of the talks just reported (``_name_delegation_members``), not talks of their own.
+            references.append(d)
+            continue
         if _is_participation(doc, d) and _has_definite_noun(doc, d, live):
             if any(lower(doc, i) in _NEGATIONS for i in range(d.sent.start, d.sent.end)):
                 continue  # "an den Verhandlungen selbst nahm er aber nicht teil"
@@ -1259,6 +1264,13 @@ def _joins_by_video(doc: Doc, d) -> bool:
     if any(p.actor_kind in ("organization", "group") for p in d.participants):
         return False  # "per Video zu den Beratungen der G7 zugeschaltet": that meeting
     return len(d.participants) >= 1
+
+
+def _names_a_side(doc: Doc, d) -> bool:
+    """The sentence opens "Auf <adjective> Seite", as in "Auf russischer Seite verhandelte ..."."""
+    lowers = token_table(doc).lowers
+    i = d.sent.start
+    return i + 2 < d.sent.end and lowers[i] == "auf" and lowers[i + 2] == "seite"
 
 
 def _is_participation(doc: Doc, d) -> bool:
