@@ -790,10 +790,7 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
             continue
         target.topics |= ref.topics
         if id(ref) in attendance and target.contact_type == "multilateral":
-            known = {p.actor_id for p in target.participants}
-            target.participants += [
-                p for p in ref.participants if p.actor_kind == "person" and p.actor_id not in known
-            ]
+            _join(target, (p for p in ref.participants if p.actor_kind == "person"))
         if not _is_definite(doc, ref):
             continue
         # "Das Telefonat fand in Brüssel statt", "das Gespräch am Mittwoch": details of that contact.
@@ -1136,8 +1133,7 @@ def _merge_repeats(
         index = kept.index(twin)
         if not key <= kept_keys[index]:
             # The fuller report of a group's meeting adds who else was there.
-            known = {p.actor_id for p in twin.participants}
-            twin.participants += [p for p in d.participants if p.actor_id not in known]
+            _join(twin, d.participants)
             kept_keys[index] |= key
         twin.topics |= d.topics
         if d.contact_type == "visit" and twin.location in place_country.get("__countries__", ()):
@@ -1305,11 +1301,7 @@ def _add_participants(doc: Doc, d, records: list) -> None:
     if not before:
         return
     target = max(before, key=lambda r: r.trigger)
-    known = {p.actor_id for p in target.participants}
-    for p in d.participants:
-        if p.actor_id not in known and p.actor_kind != "delegation":
-            target.participants.append(p)
-            known.add(p.actor_id)
+    _join(target, (p for p in d.participants if p.actor_kind != "delegation"))
     target.topics |= d.topics
 
 
@@ -1400,11 +1392,16 @@ def _add_hosts(doc: Doc, records: list, resolver: ActorResolver) -> None:
         if not candidates:
             continue
         target = max(candidates, key=_trigger_of)
-        known = {p.actor_id for p in target.participants}
-        for p in _persons_named(mentions, start, end, resolver, _day_of(target)):
-            if p.actor_id not in known:
-                target.participants.append(p)
-                known.add(p.actor_id)
+        _join(target, _persons_named(mentions, start, end, resolver, _day_of(target)))
+
+
+def _join(target, participants) -> None:
+    """Add to ``target`` those of ``participants`` it does not list yet, in their order."""
+    known = {p.actor_id for p in target.participants}
+    for p in participants:
+        if p.actor_id not in known:
+            target.participants.append(p)
+            known.add(p.actor_id)
 
 
 def _persons_named(mentions, start: int, end: int, resolver: ActorResolver, when: date | None):
