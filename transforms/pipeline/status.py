@@ -172,19 +172,14 @@ class ContactStatus:
                 d.status = "planned"
             if is_noun and has_planned_noun:
                 d.status = "planned"
-            last = hi - 1
-            while last > t and not texts[last].isalpha():
-                last -= 1  # the clause's last word, before its full stop
-            if (
-                is_noun
-                and t > lo
-                and last > t
-                and lowers[last] in ("an", "vor")
-                and not _PROPOSAL_VERBS.isdisjoint(lowers[lo:t])
-            ):
-                # "kündigte ein Treffen mit Scholz an", "bot direkte Verhandlungen an",
-                # "schlug Gespräche vor": announced or offered, so ahead.
-                d.status = "planned"
+            if is_noun and t > lo and not _PROPOSAL_VERBS.isdisjoint(lowers[lo:t]):
+                last = hi - 1
+                while last > t and not texts[last].isalpha():
+                    last -= 1  # the clause's last word, before its full stop
+                if last > t and lowers[last] in ("an", "vor"):
+                    # "kündigte ein Treffen mit Scholz an", "bot direkte Verhandlungen an",
+                    # "schlug Gespräche vor": announced or offered, so ahead.
+                    d.status = "planned"
             if no_date_yet:
                 # "gebe es noch keinen Termin": announced, not cancelled.
                 d.status = "planned"
