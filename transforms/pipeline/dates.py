@@ -94,7 +94,9 @@ class ContactDates:
         sentence_anchor: date | None = None  # the anchor as it stood before this sentence
         current_sentence = -1
         last_dated: Draft | None = None
-        told_apart: set[int] = set()  # date expressions taken from a relative clause
+        # Date expressions some contact took from a clause other than its own (a relative
+        # clause, or another main clause); shared by the sentence's contacts. None anchors.
+        told_apart: set[int] = set()
         sentence_starts: list[int] | None = None  # for _close, read when first needed
         for d in drafts:
             sent = d.sent
@@ -232,7 +234,7 @@ class ContactDates:
                     d.date_is_soft = True
             if d.date is not None and d.date.precision == "day" and not (exprs and id(chosen) in told_apart):
                 # "zwei Tage nach den Genfer Gesprächen" counts from the last day of those talks.
-                # A date told in a relative clause ("Verhandlungen ..., die am Donnerstag
+                # A date told in another clause ("Verhandlungen ..., die am Donnerstag
                 # beginnen sollten") is no anchor for the sentences after it.
                 anchor = (
                     end.value
