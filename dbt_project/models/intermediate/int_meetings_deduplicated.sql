@@ -319,76 +319,163 @@ meetings as (
 
 ),
 
+occurred_meetings as (
+
+    select
+        meeting_id,
+        contact_type,
+        merge_key,
+        meeting_date,
+        meeting_date_precision,
+        meeting_latest_date,
+        last_reported_date
+    from meetings
+    where status = 'occurred'
+
+),
+
+planned_meetings as (
+
+    select
+        meeting_id,
+        contact_type,
+        merge_key,
+        meeting_date,
+        meeting_date_precision,
+        first_reported_date
+    from meetings
+    where status = 'planned'
+
+),
+
+{#
+    The link rule in four ranks; the lowest rank wins. Each rank is found without pairing
+    every plan of a group with every occurred meeting of it: a group such as one leader's
+    visits holds thousands of each, and that pairing (millions of rows at 100k articles)
+    was most of this model's time.
+#}
+
+day_links as (
+
+    -- Rank 1: a plan for a day, the occurred meeting of that day; rank 2: the one known
+    -- only to be in that day's month. Meeting ids are unique per anchor, so each rank has
+    -- at most one candidate.
+    select
+        planned_meetings.meeting_id,
+        occurred_meetings.meeting_id as occurred_meeting_id,
+        case occurred_meetings.meeting_date_precision when 'day' then 1 else 2 end as link_rank
+    from planned_meetings
+    inner join occurred_meetings
+        on
+            planned_meetings.contact_type = occurred_meetings.contact_type
+            and planned_meetings.merge_key = occurred_meetings.merge_key
+            and (
+                (
+                    occurred_meetings.meeting_date_precision = 'day'
+                    and planned_meetings.meeting_date = occurred_meetings.meeting_date
+                )
+                or (
+                    occurred_meetings.meeting_date_precision = 'month'
+                    and occurred_meetings.meeting_date = date_trunc('month', planned_meetings.meeting_date)
+                )
+            )
+    where planned_meetings.meeting_date_precision = 'day'
+
+),
+
+later_link_thresholds as (
+
+    -- Rank 3: a plan for a month, the first occurred meeting (by date, precision, id) that
+    -- can have been in that month or later; an undated plan, the first one not before the
+    -- plan was first reported (any dated one when no reporting article is dated). Both
+    -- are "the least occurred meeting whose latest date is at or after the plan's
+    -- threshold": occurred meetings and plans in one list by that date, latest first,
+    -- where a running minimum over the occurred ones answers every plan.
+    select
+        contact_type,
+        merge_key,
+        meeting_latest_date as threshold_date,
+        null as meeting_id,
+        struct_pack(
+            meeting_date := meeting_date,
+            meeting_date_precision := meeting_date_precision,
+            meeting_id := meeting_id
+        ) as candidate
+    from occurred_meetings
+    where meeting_date is not null
+
+    union all
+
+    select
+        contact_type,
+        merge_key,
+        coalesce(
+            case when meeting_date_precision = 'month' then meeting_date else first_reported_date end,
+            '-infinity'::date
+        ) as threshold_date,
+        meeting_id,
+        null as candidate
+    from planned_meetings
+    where meeting_date_precision = 'month' or meeting_date is null
+
+),
+
+later_links as (
+
+    select
+        meeting_id,
+        struct_extract(first_candidate, 'meeting_id') as occurred_meeting_id,
+        3 as link_rank
+    from (
+        select
+            meeting_id,
+            -- The default frame runs from the latest date to this row's peers included,
+            -- so an occurred meeting whose latest date is the threshold counts.
+            min(candidate) over (
+                partition by contact_type, merge_key
+                order by threshold_date desc
+            ) as first_candidate
+        from later_link_thresholds
+    ) as running
+    where meeting_id is not null and first_candidate is not null
+
+),
+
 groups_with_dated_occurred as (
 
     select distinct
         contact_type,
         merge_key
-    from meetings
-    where status = 'occurred' and meeting_date is not null
+    from occurred_meetings
+    where meeting_date is not null
 
 ),
 
-link_candidates as (
+undated_links as (
 
-    -- Every (planned, occurred) pair of a group with the rule that allows the link, if
-    -- any; the lowest rank wins, then the earliest occurred meeting.
+    -- Rank 4: no occurred meeting of the group has a date: its undated one (at most one
+    -- per group), unless it was reported only before the plan was.
     select
-        planned.meeting_id,
-        occurred.meeting_id as occurred_meeting_id,
-        occurred.meeting_date as occurred_meeting_date,
-        occurred.meeting_date_precision as occurred_meeting_date_precision,
-        case
-            -- Planned for a day: the occurred meeting of that day ...
-            when
-                planned.meeting_date_precision = 'day'
-                and occurred.meeting_date_precision = 'day'
-                and occurred.meeting_date = planned.meeting_date
-                then 1
-            -- ... or the one known only to be in that day's month.
-            when
-                planned.meeting_date_precision = 'day'
-                and occurred.meeting_date_precision = 'month'
-                and occurred.meeting_date = date_trunc('month', planned.meeting_date)
-                then 2
-            -- Planned for a month: the first occurred meeting in that month or later.
-            when
-                planned.meeting_date_precision = 'month'
-                and occurred.meeting_latest_date >= planned.meeting_date
-                then 3
-            -- Undated plan: the first occurred meeting not before the plan was first
-            -- reported (any dated one when no reporting article is dated).
-            when
-                planned.meeting_date is null
-                and occurred.meeting_date is not null
-                and (
-                    planned.first_reported_date is null
-                    or occurred.meeting_latest_date >= planned.first_reported_date
-                )
-                then 3
-            -- No occurred meeting of the group has a date: its undated one, unless it
-            -- was reported only before the plan was.
-            when
-                occurred.meeting_date is null
-                and groups_with_dated_occurred.merge_key is null
-                and (
-                    planned.first_reported_date is null
-                    or occurred.last_reported_date is null
-                    or occurred.last_reported_date >= planned.first_reported_date
-                )
-                then 4
-        end as link_rank
-    from meetings as planned
-    inner join meetings as occurred
+        planned_meetings.meeting_id,
+        occurred_meetings.meeting_id as occurred_meeting_id,
+        4 as link_rank
+    from planned_meetings
+    inner join occurred_meetings
         on
-            planned.contact_type = occurred.contact_type
-            and planned.merge_key = occurred.merge_key
-            and occurred.status = 'occurred'
+            planned_meetings.contact_type = occurred_meetings.contact_type
+            and planned_meetings.merge_key = occurred_meetings.merge_key
     left join groups_with_dated_occurred
         on
-            planned.contact_type = groups_with_dated_occurred.contact_type
-            and planned.merge_key = groups_with_dated_occurred.merge_key
-    where planned.status = 'planned'
+            planned_meetings.contact_type = groups_with_dated_occurred.contact_type
+            and planned_meetings.merge_key = groups_with_dated_occurred.merge_key
+    where
+        occurred_meetings.meeting_date is null
+        and groups_with_dated_occurred.merge_key is null
+        and (
+            planned_meetings.first_reported_date is null
+            or occurred_meetings.last_reported_date is null
+            or occurred_meetings.last_reported_date >= planned_meetings.first_reported_date
+        )
 
 ),
 
@@ -397,17 +484,26 @@ links as (
     select
         meeting_id,
         occurred_meeting_id
-    from link_candidates
-    where link_rank is not null
-    qualify
-        row_number() over (
-            partition by meeting_id
-            order by
-                link_rank asc,
-                occurred_meeting_date asc nulls last,
-                occurred_meeting_date_precision asc,
-                occurred_meeting_id asc
-        ) = 1
+    from (
+        select
+            meeting_id,
+            occurred_meeting_id,
+            link_rank
+        from day_links
+        union all
+        select
+            meeting_id,
+            occurred_meeting_id,
+            link_rank
+        from later_links
+        union all
+        select
+            meeting_id,
+            occurred_meeting_id,
+            link_rank
+        from undated_links
+    ) as ranked
+    qualify row_number() over (partition by meeting_id order by link_rank asc) = 1
 
 ),
 
