@@ -213,11 +213,38 @@ def test_incremental_build_processes_only_what_changed(scenario):
             f"select count(*) from intermediate.int_meetings_deduplicated where {in_affected}",
             [cut_doc, new_doc],
         )
-        assert batches["fct_meetings"] == scalar(
+        # Meeting rows: the meetings whose mentions or link changed, and the occurred
+        # meetings such a meeting, or one that is gone, links to now or linked to before;
+        # not the other meetings of their participant sets.
+        versions = (
+            "select meeting_id, occurred_meeting_id, count(*) as count_mentions, "
+            "max(loaded_at) as last_loaded_at from intermediate.int_meetings_deduplicated "
+            "group by meeting_id, occurred_meeting_id"
+        )
+        changed = (
+            f"select meeting_id, occurred_meeting_id from ({versions}) as now "
+            "where not exists (select 1 from before_run.fct_meetings as built "
+            "where built.meeting_id = now.meeting_id and built.count_mentions = now.count_mentions "
+            "and built.last_loaded_at = now.last_loaded_at "
+            "and built.occurred_meeting_id is not distinct from now.occurred_meeting_id)"
+        )
+        linked_before = (
+            "select occurred_meeting_id from before_run.fct_meetings where "
+            f"meeting_id in (select meeting_id from ({changed})) "
+            "or meeting_id not in (select meeting_id from intermediate.int_meetings_deduplicated)"
+        )
+        rewritten = scalar(
+            "select count(distinct meeting_id) from intermediate.int_meetings_deduplicated "
+            f"where meeting_id in (select meeting_id from ({changed}) "
+            f"union select occurred_meeting_id from ({changed}) union {linked_before})"
+        )
+        assert batches["fct_meetings"] == rewritten
+        touched_groups = scalar(
             "select count(distinct meeting_id) from intermediate.int_meetings_deduplicated "
             f"where {in_affected}",
             [cut_doc, new_doc],
         )
+        assert 0 < rewritten <= touched_groups
         total_mentions = scalar("select count(*) from intermediate.int_meetings_deduplicated")
         total_meetings = scalar("select count(*) from marts.fct_meetings")
 
