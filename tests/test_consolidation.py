@@ -318,6 +318,17 @@ def test_the_place_before_its_region_is_the_location(nlp):  # noqa: F811
     assert sorted(r["location"] for r in found) == ["Anchorage", "Genf"]
 
 
+def test_summit_venues_outside_the_capitals_are_locations(nlp):  # noqa: F811
+    # Meeting places that are no capital come from the gazetteer (transforms/kb/places.csv).
+    found = records(
+        nlp,
+        "In Liverpool kamen die Außenminister der G7 am Sonntag zusammen. "
+        "Biden und Xi trafen sich am Mittwoch in Woodside bei San Francisco.",
+        "2023-11-19",
+    )
+    assert sorted(r["location"] for r in found) == ["Liverpool", "Woodside"]
+
+
 def test_continued_talks_keep_their_topics(nlp):  # noqa: F811
     found = records(
         nlp,
