@@ -329,6 +329,44 @@ def test_summit_venues_outside_the_capitals_are_locations(nlp):  # noqa: F811
     assert sorted(r["location"] for r in found) == ["Liverpool", "Woodside"]
 
 
+def test_a_nationality_noun_stands_for_the_person_named_before(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Bundeskanzler Olaf Scholz hat am Montag den französischen Präsidenten Emmanuel Macron in "
+        "Berlin empfangen. Am Dienstag telefonierte der Franzose mit US-Präsident Joe Biden.",
+        "2023-06-14",
+    )
+    call = _one(found, "phone_call")
+    assert call["participants"] == ["Emmanuel Macron", "Joe Biden"]
+
+
+def test_a_nationality_noun_without_such_a_person_names_nobody(nlp):  # noqa: F811
+    # No Portuguese named before: "der Portugiese" is nobody we know, not the last person.
+    found = records(
+        nlp,
+        "Scholz hat am Montag den polnischen Regierungschef Donald Tusk getroffen. "
+        "Am Dienstag reist der Portugiese nach Madrid weiter.",
+        "2024-05-14",
+    )
+    assert [r["type"] for r in found] == ["meeting"]
+
+
+def test_nationality_words_before_a_name_or_as_a_plural_are_no_anaphors():
+    from transforms.pipeline.demonyms import demonym_positions
+
+    def positions(text: str) -> list[tuple[str, str]]:
+        texts = text.split()
+        return [(texts[i], c) for i, c, _ in demonym_positions(texts, [t.lower() for t in texts], set())]
+
+    assert positions("Die Reaktion der Amerikaner fiel verhalten aus .") == []
+    assert positions("Der Schweizer Außenminister kam .") == []
+    assert positions("Er sprach mit den Franzosen .") == []
+    assert positions("Dann sprach die Italienerin mit dem Amerikaner .") == [
+        ("Italienerin", "ITA"),
+        ("Amerikaner", "USA"),
+    ]
+
+
 def test_continued_talks_keep_their_topics(nlp):  # noqa: F811
     found = records(
         nlp,

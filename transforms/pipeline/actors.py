@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from transforms.knowledge import load_knowledge_base
+from transforms.pipeline.demonyms import demonym_positions
 from transforms.pipeline.lexicon import Entry, Lexicon, german_word_list
 from transforms.pipeline.tokens import sentence_index, set_doc_extension, span_text, token_table
 
@@ -225,6 +226,20 @@ class ActorRecognizer:
                     "pronoun",
                     sentence_start=sent_starts[i],
                     attributes={"gender": gender, "object": low in ("ihn", "ihm")},
+                )
+            )
+        # "Der Franzose betonte ...": a nationality noun for a person named before.
+        taken = {i for m in mentions for i in range(m.start, m.end)}
+        for i, country, gender in demonym_positions(texts, lowers, taken):
+            mentions.append(
+                ActorMention(
+                    i,
+                    i + 1,
+                    texts[i],
+                    "pronoun",
+                    country=country,
+                    sentence_start=sent_starts[i],
+                    attributes={"gender": gender, "demonym": True},
                 )
             )
         mentions = _with_group_anaphors(doc, mentions, sent_starts)

@@ -339,9 +339,29 @@ class ActorResolver:
         hit = antecedents.get(id(m))
         if hit is not None and hit[0] is m:
             return hit[1]
-        found = self._find_antecedent(m)
+        found = self._demonym_antecedent(m) if m.attributes.get("demonym") else self._find_antecedent(m)
         antecedents[id(m)] = (m, found)
         return found
+
+    def _demonym_antecedent(self, m: ActorMention) -> ActorMention | None:
+        """The person "der Franzose" stands for: the nearest person or office holder of that
+        country named before it, of the same gender where it is known."""
+        gender = m.attributes.get("gender")
+        for o in reversed([o for o in self.mentions if o.end <= m.start]):
+            if o.kind == "person":
+                country = self._country_of(o.person_id) if o.person_id else None
+                country = country or o.country
+            elif o.kind == "office" and o.role not in (None, "counterpart"):
+                country = o.jurisdiction or o.country
+            else:
+                continue
+            if country != m.country:
+                continue
+            g = self.gender_of(o)
+            if gender and g and g != gender:
+                continue
+            return o
+        return None
 
     def _find_antecedent(self, m: ActorMention) -> ActorMention | None:
         gender = m.attributes.get("gender")
@@ -373,6 +393,13 @@ class ActorResolver:
                 ):
                     continue
                 if o.kind == "pronoun":
+                    if o.attributes.get("demonym"):
+                        # "Der Franzose sagte ... Er": the chain goes on through the person it
+                        # stands for.
+                        named = self._antecedent_person(o)
+                        if named is not None and (not gender or self.gender_of(named) in (None, gender)):
+                            return named
+                        continue
                     if o.attributes.get("gender") == gender and not o.attributes.get("zero"):
                         break  # the chain goes on further back
                     continue
