@@ -356,7 +356,7 @@ def test_nationality_words_before_a_name_or_as_a_plural_are_no_anaphors():
 
     def positions(text: str) -> list[tuple[str, str]]:
         texts = text.split()
-        return [(texts[i], c) for i, c, _ in demonym_positions(texts, [t.lower() for t in texts], set())]
+        return [(texts[i], c) for i, c, _ in demonym_positions(texts, [t.lower() for t in texts])]
 
     assert positions("Die Reaktion der Amerikaner fiel verhalten aus .") == []
     assert positions("Der Schweizer Außenminister kam .") == []

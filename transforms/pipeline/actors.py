@@ -229,8 +229,8 @@ class ActorRecognizer:
                 )
             )
         # "Der Franzose betonte ...": a nationality noun for a person named before.
-        taken = {i for m in mentions for i in range(m.start, m.end)}
-        for i, country, gender in demonym_positions(texts, lowers, taken):
+        spans = ((m.start, m.end) for m in mentions)
+        for i, country, gender in demonym_positions(texts, lowers, spans):
             mentions.append(
                 ActorMention(
                     i,

@@ -10,6 +10,9 @@ before a name or noun ("der Schweizer Außenminister", "der Amerikaner Blinken")
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import compress
+
 # Masculine nouns of the weak declension: "der Franzose", "dem/den Franzosen", "die Französin".
 _WEAK = {
     "BGR": ("Bulgare", "Bulgarin"),
@@ -106,14 +109,22 @@ DEMONYM_FORMS = _forms()
 _DATIVE_PREPOSITIONS = frozenset("mit von bei zu nach aus seit gegenüber unter zwischen".split())
 
 
-def demonym_positions(texts: list[str], lowers: list[str], taken: set[int]) -> list[tuple[int, str, str]]:
-    """(token, country, gender) of every nationality noun that stands for one person."""
+def demonym_positions(
+    texts: list[str], lowers: list[str], spans: Iterable[tuple[int, int]] = ()
+) -> list[tuple[int, str, str]]:
+    """(token, country, gender) of every nationality noun that stands for one person and is
+    not inside one of ``spans`` (the token ranges of mentions found already)."""
     found = []
     n = len(lowers)
-    for i in range(1, n):
-        entries = DEMONYM_FORMS.get(lowers[i])
-        if entries is None or i in taken or not texts[i][:1].isupper():
+    # Few tokens are nationality nouns: find them in C, then look at each.
+    candidates = list(compress(range(n), map(DEMONYM_FORMS.__contains__, lowers)))
+    if not candidates:
+        return found
+    taken = {i for start, end in spans for i in range(start, end)}
+    for i in candidates:
+        if i == 0 or i in taken or not texts[i][:1].isupper():
             continue
+        entries = DEMONYM_FORMS[lowers[i]]
         article = lowers[i - 1]
         nxt = texts[i + 1] if i + 1 < n else ""
         if nxt[:1].isupper():
