@@ -367,6 +367,17 @@ def test_nationality_words_before_a_name_or_as_a_plural_are_no_anaphors():
     ]
 
 
+def test_a_phone_call_takes_no_place_from_the_dateline(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Berlin (dpa) – Bundeskanzler Friedrich Merz hat am Montag mit US-Präsident Donald Trump "
+        "telefoniert. Am Dienstag traf Merz den französischen Präsidenten Emmanuel Macron.",
+        "2025-07-15",
+    )
+    assert _one(found, "phone_call")["location"] is None
+    assert _one(found, "meeting")["location"] == "Berlin"
+
+
 def test_continued_talks_keep_their_topics(nlp):  # noqa: F811
     found = records(
         nlp,
