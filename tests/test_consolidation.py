@@ -378,6 +378,33 @@ def test_a_phone_call_takes_no_place_from_the_dateline(nlp):  # noqa: F811
     assert _one(found, "meeting")["location"] == "Berlin"
 
 
+def test_the_minister_alone_is_the_minister_the_report_is_about(nlp):  # noqa: F811
+    # "des Ministers": the minister named first in the nearest sentence naming one, not the
+    # guest named after him.
+    found = records(
+        nlp,
+        "Außenminister Johann Wadephul hat am Donnerstag seinen britischen Amtskollegen David Lammy "
+        "in Berlin empfangen. Für die kommende Woche ist eine Reise des Ministers nach Warschau "
+        "geplant, wo er mit Radosław Sikorski zusammentreffen will.",
+        "2025-06-20",
+    )
+    assert _one(found, "visit")["participants"] == ["Johann Wadephul"]
+    planned = [r for r in found if r["type"] == "meeting" and r["status"] == "planned"]
+    assert [r["participants"] for r in planned] == [["Johann Wadephul", "Radoslaw Sikorski"]]
+
+
+def test_ministers_in_the_plural_are_no_title_repeat(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Außenminister Johann Wadephul hat am Donnerstag seinen britischen Amtskollegen David Lammy "
+        "in Berlin empfangen. Am Freitag trafen die Minister in Paris Jean-Noël Barrot.",
+        "2025-06-20",
+    )
+    # "die Minister" are both of them, never one picked out by the title rule.
+    one_of_them = (["Jean-Noël Barrot", "Johann Wadephul"], ["David Lammy", "Jean-Noël Barrot"])
+    assert not any(r["participants"] in one_of_them for r in found)
+
+
 def test_continued_talks_keep_their_topics(nlp):  # noqa: F811
     found = records(
         nlp,

@@ -53,7 +53,7 @@ STATE_ROLES = {
 ORG_ROLES = {"secretary_general", "commission_president", "council_president", "high_representative"}
 OFFICE_ROLES = STATE_ROLES | ORG_ROLES | {"parliament_president"}
 # Roles recognized in text (they introduce a name or stand for one) with no office terms kept.
-ROLE_TERMS_ONLY = {"counterpart", "deputy_foreign_minister", "chief_negotiator"}
+ROLE_TERMS_ONLY = {"counterpart", "deputy_foreign_minister", "chief_negotiator", "minister"}
 # roles that several people can hold at the same time for one jurisdiction
 MULTI_HOLDER_ROLES = {"special_envoy"}
 

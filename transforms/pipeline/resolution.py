@@ -249,13 +249,17 @@ class ActorResolver:
                         person.person_id,
                         "person",
                         person.country_iso3,
-                        (m.role if m.role != "counterpart" else None)
+                        (m.role if m.role not in ("counterpart", "minister") else None)
                         or self.person_role(person.person_id, when),
                         m.text,
                         True,
                     )
                 ]
-            return [Participant(m.person_id, "person", m.country, m.role, m.text, False)]
+            return [
+                Participant(
+                    m.person_id, "person", m.country, m.role if m.role != "minister" else None, m.text, False
+                )
+            ]
         if kind == "pronoun":
             person = self._antecedent_person(m)
             return self.resolve(person, others, when) if person is not None else []
@@ -278,6 +282,12 @@ class ActorResolver:
             role = m.role
             if role is None:
                 return []
+            if role == "minister":
+                # "der Minister", "des Ministers": the minister named last, whatever the ministry.
+                person = self._last_minister(m, when) if self._singular_title(m) else None
+                if person is None:
+                    return []
+                return [Participant(person, "person", self._country_of(person), None, m.text, True)]
             leaders = role == "head_of_government" and self._is_leaders_phrase(m)
             group = self._group_of(m.countries)
             if group is not None:
@@ -403,7 +413,7 @@ class ActorResolver:
                     if o.attributes.get("gender") == gender and not o.attributes.get("zero"):
                         break  # the chain goes on further back
                     continue
-                if o.kind == "office" and (o.role is None or o.role == "counterpart"):
+                if o.kind == "office" and o.role in (None, "counterpart", "minister"):
                     continue
                 g = self.gender_of(o)
                 if gender and g and g != gender:
@@ -484,6 +494,57 @@ class ActorResolver:
         countries.discard(None)
         return countries.pop() if len(countries) == 1 else None
 
+    def _singular_title(self, m: ActorMention) -> bool:
+        """ "der Minister" is one person unless it is a genitive plural ("das Treffen der
+        Minister") or a plural ("die Minister"); "die Ministerin" is one."""
+        table = token_table(self.doc)
+        i = m.start - 1
+        if (
+            i >= 0
+            and table.texts[i].isalpha()
+            and table.texts[i].islower()
+            and table.lowers[i] not in _ARTICLES
+        ):
+            i -= 1  # an adjective: "der polnische Minister"
+        article = table.lowers[i] if i >= 0 else ""
+        feminine = table.lowers[m.end - 1].endswith("in")
+        if article == "die":
+            return feminine
+        if article == "der" and i > 0:
+            before = table.texts[i - 1]
+            if before[:1].isupper() and before.isalpha():
+                return False  # "das Treffen der Minister"
+        return article in _ARTICLES_SG
+
+    def _last_minister(self, m: ActorMention, when: date | None) -> str | None:
+        """The minister a title alone stands for: in the nearest sentence before ``m`` that
+        names one (of ``m``'s country, if it names one), the first named; German reports
+        name the one they are about first ("Wadephul hat seinen Amtskollegen Lammy
+        empfangen. ... eine Reise des Ministers")."""
+        country = m.jurisdiction or m.country
+        by_sentence: dict[int, list[str]] = {}
+        for o in self.mentions:
+            if o.end > m.start:
+                break
+            person = self._minister_of(o, when)
+            if person is not None and country in (None, self._country_of(person)):
+                by_sentence.setdefault(o.sentence_start, []).append(person)
+        if not by_sentence:
+            return None
+        return by_sentence[max(by_sentence)][0]
+
+    def _minister_of(self, o: ActorMention, when: date | None) -> str | None:
+        """The person ``o`` names if they hold a ministry."""
+        if o.kind == "person" and o.person_id:
+            role = o.role if o.role not in (None, "counterpart", "minister") else None
+            role = role or self.person_role(o.person_id, when)
+            return o.person_id if role and role.endswith("minister") else None
+        if o.kind == "office" and o.role and o.role.endswith("_minister") and (o.jurisdiction or o.country):
+            resolved = self.office(o.role, o.jurisdiction or o.country, o.text, when)
+            if resolved is not None and resolved.actor_kind == "person":
+                return resolved.actor_id
+        return None
+
     def _last_person_with_role(self, m: ActorMention, role: str, when: date | None) -> str | None:
         """ "die Außenministerin", "der Kanzler" repeated: the last one named (or described with
         a country) in that office earlier in the article."""
@@ -504,6 +565,7 @@ class ActorResolver:
 _UNKNOWN = object()  # a memo miss, where None is a valid answer
 _LEADER_ROLES = frozenset({"head_of_state", "head_of_government"})
 _ARTICLES_SG = frozenset({"der", "den", "dem", "des"})
+_ARTICLES = _ARTICLES_SG | {"die"}
 # A group is named by listing its members only when it has this many: "die Außenminister
 # Deutschlands, Frankreichs und Großbritanniens" stay three ministers, not the E3.
 _MIN_LISTED_GROUP = 5
