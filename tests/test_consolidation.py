@@ -405,6 +405,22 @@ def test_ministers_in_the_plural_are_no_title_repeat(nlp):  # noqa: F811
     assert not any(r["participants"] in one_of_them for r in found)
 
 
+def test_a_live_blog_entry_heading_is_the_headline_of_its_entry(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Der Tag im Überblick\n\n"
+        "+++ 09:10 Uhr: Rutte trifft Selenskyj +++\n"
+        "Die Börsen in Asien haben uneinheitlich eröffnet.\n\n"
+        "+++ 10:15 Uhr: Macron empfängt Scholz +++\n"
+        "Der französische Präsident Emmanuel Macron hat Bundeskanzler Olaf Scholz am Vormittag in "
+        "Paris empfangen.\n",
+        "2023-06-14",
+    )
+    meetings = [r for r in found if r["participants"] == ["Emmanuel Macron", "Olaf Scholz"]]
+    assert len(meetings) == 1
+    assert meetings[0]["evidence"].startswith("Der französische Präsident")
+
+
 def test_continued_talks_keep_their_topics(nlp):  # noqa: F811
     found = records(
         nlp,

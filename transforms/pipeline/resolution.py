@@ -1148,6 +1148,7 @@ def _merge_repeats(
     for d in records:
         key = frozenset([p.actor_id for p in d.participants])
         twin = None
+        welcomed = False
         for k, k_key in zip(kept, kept_keys, strict=True):
             both_visits = d.contact_type == "visit" and k.contact_type == "visit"
             # "nach einem Treffen der G7-Außenminister ... Bei dem Treffen der Chefdiplomaten der
@@ -1168,7 +1169,7 @@ def _merge_repeats(
             ):
                 # "Gastgeber Scholz begrüßte Biden, Macron und Johnson" right after the summit:
                 # the summit's guests, not a meeting of their own.
-                twin = k
+                twin, welcomed = k, True
                 break
             if k_key != key and not (both_visits and key and key <= k_key) and not same_group_meeting:
                 continue
@@ -1213,7 +1214,7 @@ def _merge_repeats(
             twin.topics |= d.topics
             twin.location = twin.location or d.location
             continue
-        if twin.sent.start in headlines and d.sent.start not in headlines:
+        if twin.sent.start in headlines and d.sent.start not in headlines and not welcomed:
             # The body's report of the contact replaces the headline's.
             d.topics |= twin.topics
             index = kept.index(twin)
@@ -1326,17 +1327,35 @@ def _add_speakers_after_talks(doc: Doc, drafts: list) -> None:
             d.mentions.insert(0, speaker)
 
 
+_FINAL_PUNCTUATION = frozenset({".", "!", "?", "…", '"', "“", "”", "«", "»", ")"})
+
+
 def _headline_starts(doc: Doc) -> frozenset[int]:
-    """Start tokens of the headline lines that open an article (no sentence-final punctuation)."""
+    """Start tokens of headline lines: the lines without sentence-final punctuation that open
+    an article, and further down every line of its own without it, such as a live blog's
+    entry heading ("+++ 14:32 Uhr: Scholz telefoniert mit Putin +++") or a subheading. Each
+    announces what the text below it reports."""
     texts = token_table(doc).texts
     starts = []
-    for sent in sentence_spans(doc)[:3]:
+    opening = True
+    for n, sent in enumerate(sentence_spans(doc)):
         last = sent.end - 1
         while last > sent.start and not texts[last].strip():
             last -= 1
-        if texts[last] in (".", "!", "?", "…", '"', "“", "”", "«", "»", ")"):
-            break
-        starts.append(sent.start)
+        unpunctuated = texts[last] not in _FINAL_PUNCTUATION
+        if opening and n < 3:
+            if unpunctuated:
+                starts.append(sent.start)
+                continue
+            opening = False
+        elif (
+            unpunctuated
+            and sent.start > 0
+            and "\n" in texts[sent.start - 1]
+            and "\n" in texts[sent.end - 1]
+            and texts[sent.end - 1].isspace()
+        ):
+            starts.append(sent.start)
     return frozenset(starts)
 
 
