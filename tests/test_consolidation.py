@@ -421,6 +421,27 @@ def test_a_live_blog_entry_heading_is_the_headline_of_its_entry(nlp):  # noqa: F
     assert meetings[0]["evidence"].startswith("Der französische Präsident")
 
 
+def test_the_leaders_in_the_plural_are_not_the_last_leader_named(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Sánchez will in der kommenden Woche nach Rom reisen. Beim Gipfel der Afrikanischen Union "
+        "in Addis Abeba trafen sich am Sonntag zahlreiche Staats- und Regierungschefs.",
+        "2024-04-22",
+    )
+    assert _one(found, "multilateral")["participants"] == ["org@AU"]
+
+
+def test_he_is_never_the_leaders_of_a_group(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Der finnische Präsident Alexander Stubb ist am Montag in Den Haag eingetroffen. Die Staats- "
+        "und Regierungschefs der NATO beraten dort über die Verteidigungsausgaben. Am Dienstag traf "
+        "er den niederländischen Ministerpräsidenten Dick Schoof.",
+        "2025-06-24",
+    )
+    assert ["Alexander Stubb", "Dick Schoof"] in [r["participants"] for r in found]
+
+
 def test_continued_talks_keep_their_topics(nlp):  # noqa: F811
     found = records(
         nlp,

@@ -305,7 +305,8 @@ class ActorResolver:
             if jurisdiction is None and m.is_possessive:
                 jurisdiction = self._antecedent_country(m)
             if jurisdiction is None:
-                person = self._last_person_with_role(m, role, when)
+                # "die Staats- und Regierungschefs" are many: not the last leader named.
+                person = None if leaders else self._last_person_with_role(m, role, when)
                 if person is not None:
                     return [Participant(person, "person", self._country_of(person), role, m.text, True)]
                 # German press: "der Kanzler" with no other country in sight is Germany's.
@@ -413,8 +414,10 @@ class ActorResolver:
                     if o.attributes.get("gender") == gender and not o.attributes.get("zero"):
                         break  # the chain goes on further back
                     continue
-                if o.kind == "office" and o.role in (None, "counterpart", "minister"):
-                    continue
+                if o.kind == "office" and (
+                    o.role in (None, "counterpart", "minister") or self._is_leaders_phrase(o)
+                ):
+                    continue  # no one person: "die Staats- und Regierungschefs" are many
                 g = self.gender_of(o)
                 if gender and g and g != gender:
                     continue
