@@ -442,6 +442,21 @@ def test_he_is_never_the_leaders_of_a_group(nlp):  # noqa: F811
     assert ["Alexander Stubb", "Dick Schoof"] in [r["participants"] for r in found]
 
 
+def test_a_regnal_number_does_not_end_the_sentence(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Der spanische König Felipe VI. landete am Donnerstag in Marokko. "
+        "Am Freitag empfing Mohammed VI. den Gast in Rabat.",
+        "2023-03-04",
+    )
+    visit = _one(found, "visit")
+    assert (visit["participants"], visit["date"], visit["location"]) == (
+        ["Felipe VI."],
+        "2023-03-02",
+        "Marokko",
+    )
+
+
 def test_continued_talks_keep_their_topics(nlp):  # noqa: F811
     found = records(
         nlp,

@@ -20,6 +20,13 @@ from transforms.pipeline.tokens import token_table
 
 _ENDS = frozenset({".", "!", "?", "…"})
 _CLOSERS = frozenset({'"', "“", "”", "'", "’", "«", "»", ")", "]"})
+# Regnal numbers of monarchs and popes, I to XXX ("Karl III.", "Mohammed VI.", "Leo XIV.").
+_REGNAL = frozenset(
+    tens + ones
+    for tens in ("", "X", "XX", "XXX")
+    for ones in ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")
+    if tens + ones
+)
 
 
 @Language.factory("contacts_sentencizer")
@@ -37,6 +44,10 @@ class GermanNewsSentencizer:
         texts, spaces = table.texts, table.spaces
         starts = [0]
         for i in compress(range(n), map(_ENDS.__contains__, texts)):
+            if i >= 2 and texts[i] == "." and texts[i - 1] in _REGNAL and texts[i - 2].istitle():
+                # "König Felipe VI. landete", "Papst Leo XIV. traf": a regnal number's dot
+                # (the tokenizer splits it off), not the end of the sentence.
+                continue
             j = i + 1
             # Only a quote or bracket glued to the full stop closes this sentence; after
             # a space, '"Wir wollen ..."' opens the next one.
