@@ -457,6 +457,22 @@ def test_a_regnal_number_does_not_end_the_sentence(nlp):  # noqa: F811
     )
 
 
+def test_taking_part_then_talking_on_the_sidelines(nlp):  # noqa: F811
+    # "nahm an dem Treffen teil und sprach ...": the particle before "und" completes the verb;
+    # the talk "am Rande" is where that meeting was, not at the dateline's place.
+    found = records(
+        nlp,
+        "Istanbul (dpa) - Die Außenminister der NATO-Staaten berieten am Donnerstag im türkischen "
+        "Antalya. Bundesaußenminister Johann Wadephul nahm an dem Treffen teil und sprach am Rande "
+        "mit seinem türkischen Kollegen Hakan Fidan.",
+        "2025-05-16",
+    )
+    summit = _one(found, "multilateral")
+    assert summit["participants"] == ["Johann Wadephul", "org@NATO"]
+    talk = _one(found, "meeting")
+    assert (talk["participants"], talk["location"]) == (["Hakan Fidan", "Johann Wadephul"], "Antalya")
+
+
 def test_continued_talks_keep_their_topics(nlp):  # noqa: F811
     found = records(
         nlp,

@@ -948,6 +948,11 @@ def _inherit_locations(doc: Doc, records: list) -> None:
                     places = _place_starts(doc)
                 before = [p for start, p in places if start < dort]
                 r.location = before[-1] if before else None
+            if r.location is None and _on_the_sidelines(lowers, sent_start, sent_end):
+                # "sprach am Rande mit Fidan" after the ministers' meeting in Antalya: there.
+                summits = [o for o in located if o.contact_type == "multilateral" and o.trigger < r.trigger]
+                if summits:
+                    r.location = summits[-1].location
             if r.location is None:
                 same_day = [
                     o
@@ -973,6 +978,15 @@ def _inherit_locations(doc: Doc, records: list) -> None:
                     r.location = dateline
         if r.location is not None:
             located.append(r)
+
+
+def _on_the_sidelines(lowers: list[str], start: int, end: int) -> bool:
+    """ "am Rande" with nothing after it that names the event ("am Rande des Gipfels" is
+    handled where the summit's place is read)."""
+    for i in range(start, end - 1):
+        if lowers[i] == "am" and lowers[i + 1] == "rande":
+            return i + 2 >= end or lowers[i + 2] not in ("des", "der", "eines", "einer")
+    return False
 
 
 def _is_virtual(lowers: list[str], r) -> bool:

@@ -428,12 +428,18 @@ _ROUND = TriggerRule("negotiation", is_noun=True)
 _PRESENT = TriggerRule("multilateral")
 
 
+_CLAUSE_CONJUNCTIONS = frozenset({"und", "oder", "aber", "sowie", "doch"})
+
+
 def _separable_rule(lowers: list[str], i: int, end: int, particles: dict[str, TriggerRule]):
-    """ "kamen ... zusammen": the particle at the end of the clause completes the verb."""
+    """ "kamen ... zusammen": the particle at the end of the clause completes the verb; the
+    clause may go on with a second verb ("nahm an dem Treffen teil und sprach mit Fidan")."""
     j = i + 1
     while j < end and lowers[j] not in (",", ";", ":"):
         rule = particles.get(lowers[j])
-        if rule is not None and (j + 1 >= end or not lowers[j + 1].isalpha()):
+        if rule is not None and (
+            j + 1 >= end or not lowers[j + 1].isalpha() or lowers[j + 1] in _CLAUSE_CONJUNCTIONS
+        ):
             return rule
         j += 1
     return None
