@@ -473,6 +473,27 @@ def test_taking_part_then_talking_on_the_sidelines(nlp):  # noqa: F811
     assert (talk["participants"], talk["location"]) == (["Hakan Fidan", "Johann Wadephul"], "Antalya")
 
 
+def test_the_sidelines_of_an_event_not_reported_take_no_place_from_other_contacts(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "US-Außenminister Antony Blinken ist am Dienstag nach Kiew gereist. Der iranische "
+        "Außenminister Abbas Araghtschi soll sich am Dienstag am Rande der UN-Generalversammlung "
+        "mit seinem französischen Amtskollegen getroffen haben.",
+        "2024-09-10",
+    )
+    assert _one(found, "meeting")["location"] is None
+
+
+def test_the_sidelines_of_the_summit_are_where_the_summit_was(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Die Staats- und Regierungschefs der NATO sind am Dienstag in Den Haag zu ihrem Gipfel "
+        "zusammengekommen. Am Rande des Treffens kam Trump am Mittwoch mit Selenskyj zusammen.",
+        "2025-06-26",
+    )
+    assert _one(found, "meeting")["location"] == "Den Haag"
+
+
 def test_continued_talks_keep_their_topics(nlp):  # noqa: F811
     found = records(
         nlp,

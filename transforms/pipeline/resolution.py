@@ -948,11 +948,20 @@ def _inherit_locations(doc: Doc, records: list) -> None:
                     places = _place_starts(doc)
                 before = [p for start, p in places if start < dort]
                 r.location = before[-1] if before else None
-            if r.location is None and _on_the_sidelines(lowers, sent_start, sent_end):
-                # "sprach am Rande mit Fidan" after the ministers' meeting in Antalya: there.
+            sidelines = _sidelines_of(lowers, sent_start, sent_end) if r.location is None else None
+            if sidelines in ("", "meeting"):
+                # "sprach am Rande mit Fidan", "am Rande des Gipfels" after the ministers' meeting
+                # in Antalya: there.
                 summits = [o for o in located if o.contact_type == "multilateral" and o.trigger < r.trigger]
                 if summits:
                     r.location = summits[-1].location
+            elif sidelines is not None:
+                # "am Rande der UN-Generalversammlung": an event of its own, whose place the
+                # contacts reported before do not tell.
+                r.location = _visit_place(r, records, _sentence_numbers(doc))
+                if r.location is not None:
+                    located.append(r)
+                continue
             if r.location is None:
                 same_day = [
                     o
@@ -980,13 +989,24 @@ def _inherit_locations(doc: Doc, records: list) -> None:
             located.append(r)
 
 
-def _on_the_sidelines(lowers: list[str], start: int, end: int) -> bool:
-    """ "am Rande" with nothing after it that names the event ("am Rande des Gipfels" is
-    handled where the summit's place is read)."""
+def _sidelines_of(lowers: list[str], start: int, end: int) -> str | None:
+    """What a contact "am Rande" happened at: None without "am Rande", "" when nothing is named
+    ("sprach am Rande mit Fidan"), "meeting" for a meeting word ("am Rande des Gipfels",
+    "der Tagung") and "event" for anything else ("der UN-Generalversammlung")."""
     for i in range(start, end - 1):
         if lowers[i] == "am" and lowers[i + 1] == "rande":
-            return i + 2 >= end or lowers[i + 2] not in ("des", "der", "eines", "einer")
-    return False
+            if i + 3 >= end or lowers[i + 2] not in ("des", "der", "eines", "einer"):
+                return ""
+            # The noun, after an adjective or two: "des informellen EU-Gipfels".
+            for word in lowers[i + 3 : min(end, i + 6)]:
+                if word.endswith(_MEETING_WORDS):
+                    return "meeting"
+            return "event"
+    return None
+
+
+# Endings of the words for a meeting of several ("Gipfels", "EU-Treffens", "Tagung").
+_MEETING_WORDS = ("gipfel", "gipfels", "treffen", "treffens", "tagung", "sitzung", "beratungen", "konferenz")
 
 
 def _is_virtual(lowers: list[str], r) -> bool:
