@@ -494,6 +494,20 @@ def test_the_sidelines_of_the_summit_are_where_the_summit_was(nlp):  # noqa: F81
     assert _one(found, "meeting")["location"] == "Den Haag"
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Trump und Xi haben sich am Donnerstag am Rande des G20-Gipfels in Busan getroffen.",
+        "Am Rande des G20-Gipfels in Busan trafen sich am Donnerstag Trump und Xi.",
+    ],
+)
+def test_a_meeting_on_the_sidelines_of_a_summit_stays_a_meeting(nlp, sentence):  # noqa: F811
+    # Whatever the word order: the two meet; the summit is the group's (with the subject).
+    found = records(nlp, sentence, "2025-10-30")
+    assert _one(found, "meeting")["participants"] == ["Donald Trump", "Xi Jinping"]
+    assert "group@G20" in _one(found, "multilateral")["participants"]
+
+
 def test_continued_talks_keep_their_topics(nlp):  # noqa: F811
     found = records(
         nlp,

@@ -116,6 +116,8 @@ class ContactParticipants:
                             d.mentions.append(m)
             else:
                 _assign(segs, seg_of, found.clause, sent_drafts, eligible)
+                if occasions:
+                    _to_the_contact_at_the_occasion(sent_drafts, occasions)
             for m in occasion_groups:
                 span = _in_occasion(m, occasions)
                 nouns = [d for d in sent_drafts if d.rule.is_noun and span[0] <= d.trigger < span[1]]
@@ -390,6 +392,27 @@ _OCCASION_PREPS = frozenset({("bei", "dem"), ("auf", "dem"), ("während", "des")
 
 def _in_occasion(m: ActorMention, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
     return next(((a, b) for a, b in spans if a < m.start < b), None)
+
+
+def _to_the_contact_at_the_occasion(drafts: list[Draft], occasions: list[tuple[int, int]]) -> None:
+    """ "Trump und Xi haben sich am Rande des G20-Gipfels getroffen": who is named outside the
+    occasion phrase meets at it (the verb's contact), as in "Am Rande des G20-Gipfels trafen
+    sich Trump und Xi"; the summit keeps what the phrase names (and, as there, the subject)."""
+    for d in drafts:
+        if not d.rule.is_noun:
+            continue
+        span = next(((a, b) for a, b in occasions if a < d.trigger < b), None)
+        if span is None:
+            continue
+        # The contact verb that closes the phrase.
+        verb = next((v for v in drafts if not v.rule.is_noun and v.trigger >= span[1]), None)
+        if verb is None:
+            continue
+        outside = [m for m in d.mentions if not span[0] < m.start < span[1]]
+        for m in outside:
+            if not _holds(verb.mentions, m):
+                verb.mentions.append(m)
+        d.mentions = [m for m in d.mentions if span[0] < m.start < span[1]]
 
 
 def occasion_spans(doc: Doc, sent: Span, drafts: list[Draft]) -> list[tuple[int, int]]:
