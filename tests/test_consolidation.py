@@ -508,6 +508,20 @@ def test_a_meeting_on_the_sidelines_of_a_summit_stays_a_meeting(nlp, sentence): 
     assert "group@G20" in _one(found, "multilateral")["participants"]
 
 
+def test_not_ruling_out_a_meeting_makes_it_possible(nlp):  # noqa: F811
+    found = records(nlp, "Erdogan schloss ein Treffen mit Assad nicht aus.", "2024-03-05")
+    meeting = _one(found, "meeting")
+    assert (meeting["status"], meeting["date"]) == ("planned", None)
+    assert records(nlp, "Erdogan schloss ein Treffen mit Assad aus.", "2024-03-05") == []
+
+
+def test_whether_talks_happen_is_no_report_that_they_did(nlp):  # noqa: F811
+    found = records(
+        nlp, "Ob es zu einem Gespräch zwischen Selenskyj und Putin kommt, ist offen.", "2024-03-05"
+    )
+    assert all(r["status"] == "planned" for r in found)
+
+
 def test_continued_talks_keep_their_topics(nlp):  # noqa: F811
     found = records(
         nlp,

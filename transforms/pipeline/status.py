@@ -53,7 +53,11 @@ _RULED_OUT = re.compile(
     r"|\b(schloss|schlossen|schließt|schließen)\b[^,;]{0,60}\baus\b|\bausgeschlossen\b",
     re.I,
 )
-_NOT_RULED_OUT = re.compile(r"\bnicht\b[^,;]{0,20}\bausgeschlossen\b", re.I)
+# ... and so does "schloss ein Treffen mit Assad nicht aus".
+_NOT_RULED_OUT = re.compile(
+    r"\bnicht\b[^,;]{0,20}\bausgeschlossen\b|\b(schloss|schlossen|schließt|schließen)\b[^,;]{0,60}\bnicht\s+aus\b",
+    re.I,
+)
 
 
 # "lehnte eine Begegnung ab", "verweigerte ein Gespräch"
@@ -171,6 +175,10 @@ class ContactStatus:
             ):
                 d.status = "planned"
             if is_noun and has_planned_noun:
+                d.status = "planned"
+            if lowers[lo] == "ob" or (lo == s_start + 1 and lowers[s_start] == "ob"):
+                # "Ob es zu einem Gespräch kommt, ist offen", "offen, ob sie sich treffen":
+                # possible, so planned (SCHEMA).
                 d.status = "planned"
             if is_noun and t > lo and not _PROPOSAL_VERBS.isdisjoint(lowers[lo:t]):
                 last = hi - 1
@@ -305,5 +313,5 @@ _NEEDLES = {
     _DEMAND: ("forder", "drängte", "appellierte"),
     _ASPIRATION: ("ziel ",),
     _RULED_OUT: ("geplant", "vorgesehen", "angesetzt", "beabsichtigt", "schloss", "schließ"),
-    _NOT_RULED_OUT: ("ausgeschlossen",),
+    _NOT_RULED_OUT: ("ausgeschlossen", "schloss", "schließ"),
 }
