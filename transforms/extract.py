@@ -21,7 +21,7 @@ from spacy.util import load_config, load_model_from_config
 import transforms.pipeline  # noqa: F401  (registers the components)
 from transforms.articles import Article, expand_paths, scan_files
 from transforms.pipeline.resolution import ActorResolver
-from transforms.pipeline.tokens import doc_extension, set_doc_extension, span_chars, token_table
+from transforms.pipeline.tokens import doc_extension, release, set_doc_extension, span_chars, token_table
 from transforms.records import ArticleExtraction, ContactRecord, EntityMention
 
 CODE_VERSION = "0.1.0"
@@ -142,6 +142,8 @@ def extract_article(nlp: Language, article: Article) -> ArticleExtraction:
                 is_kb_linked=bool(first and first.is_kb_linked),
             )
         )
+    # The records hold no reference to the document; its working data can go now.
+    release(doc)
     return result
 
 

@@ -90,6 +90,19 @@ def token_table(doc: Doc) -> TokenTable:
     return table
 
 
+def release(doc: Doc) -> None:
+    """Empty ``doc.user_data`` once the caller has read everything it needs from the document.
+
+    The components leave sentence spans and drafts there, which point back to the document: a
+    reference cycle, so the document and all the objects of its extraction would wait for the
+    cyclic garbage collector, whose collections then took a sixth of the extraction time.
+    Without the cycle, reference counting frees them at once.
+    """
+    doc.user_data.clear()
+    if _CURRENT[0] is doc:
+        _CURRENT[0] = _CURRENT[1] = None
+
+
 def doc_extension(doc: Doc, name: str):
     """``doc._.<name>`` without spaCy's Underscore object, which costs microseconds to build on
     every access: a Doc keeps its attribute extensions in ``user_data`` under this key. Only for
