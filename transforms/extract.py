@@ -33,6 +33,7 @@ _VERSIONED_SOURCES = sorted((PACKAGE_DIR / "pipeline").glob("*.py")) + [
     PACKAGE_DIR / "temporal.py",
     PACKAGE_DIR / "articles.py",
     PACKAGE_DIR / "records.py",
+    PACKAGE_DIR / "frozen.py",
 ]
 # Components an installed pipeline may already provide; its own (trained) ones are kept.
 _BASE_OWNS = {
