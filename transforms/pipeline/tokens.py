@@ -75,6 +75,11 @@ class TokenTable:
         self.idx = arr[:, 2].tolist()
 
 
+def form_lower(text: str) -> str:
+    """The lowercase form of a token text already read into a ``TokenTable`` (``Token.lower_``)."""
+    return _LOWERS[text]
+
+
 # The document being processed and its table: the rule helpers below are called hundreds
 # of thousands of times, and an identity check is cheaper than a user_data lookup.
 _CURRENT: list = [None, None]
