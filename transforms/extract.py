@@ -158,7 +158,15 @@ def _confidence(d) -> float:
         score += 0.1
     if d.location:
         score += 0.05
-    return round(min(score, 0.95), 2)
+    score = min(score, 0.95)
+    rounded = _ROUNDED.get(score)
+    if rounded is None:
+        rounded = _ROUNDED[score] = round(score, 2)
+    return rounded
+
+
+# round(x, 2) by x: round() goes through a decimal string, and the sums above take a dozen values.
+_ROUNDED: dict[float, float] = {}
 
 
 def extract_articles(nlp: Language, articles: Iterable[Article]) -> list[ArticleExtraction]:

@@ -1354,6 +1354,7 @@ def _name_delegation_members(doc: Doc, records: list, resolver: ActorResolver) -
 
 
 _HOST_WORDS = frozenset({"gastgeber", "gastgeberin", "gastgebers", "gastgeberinnen"})
+_HOST_CUES = _HOST_WORDS | {"beisein"}  # one pass over the document's words for both
 
 
 def _add_hosts(doc: Doc, records: list, resolver: ActorResolver) -> None:
@@ -1363,7 +1364,7 @@ def _add_hosts(doc: Doc, records: list, resolver: ActorResolver) -> None:
     if not records:
         return
     lowers = token_table(doc).lowers
-    if _HOST_WORDS.isdisjoint(lowers) and "beisein" not in lowers:
+    if _HOST_CUES.isdisjoint(lowers):
         return
     numbers = _sentence_numbers(doc)
     mentions = doc_extension(doc, "actor_mentions") or []
