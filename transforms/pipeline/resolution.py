@@ -1207,7 +1207,7 @@ def _mere_readiness(doc: Doc, d) -> bool:
     if d.status != "planned" or d.has_date_expression or d.location:
         return False
     lowers = token_table(doc).lowers
-    return any(w in _READY for w in lowers[d.sent.start : d.sent.end])
+    return not _READY.isdisjoint(lowers[d.sent.start : d.sent.end])
 
 
 def _add_speakers_after_talks(doc: Doc, drafts: list) -> None:
@@ -1437,7 +1437,7 @@ _CONTINUATION = frozenset(
 
 def _continues(doc: Doc, d) -> bool:
     lowers = token_table(doc).lowers
-    return any(w in _CONTINUATION for w in lowers[d.sent.start : d.sent.end])
+    return not _CONTINUATION.isdisjoint(lowers[d.sent.start : d.sent.end])
 
 
 def _last_talks(records: list):
