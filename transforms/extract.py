@@ -21,7 +21,7 @@ from spacy.util import load_config, load_model_from_config
 import transforms.pipeline  # noqa: F401  (registers the components)
 from transforms.articles import Article, expand_paths, scan_files
 from transforms.pipeline.resolution import ActorResolver
-from transforms.pipeline.tokens import doc_extension, set_doc_extension, span_chars, token_table
+from transforms.pipeline.tokens import doc_extension, release, set_doc_extension, span_chars, token_table
 from transforms.records import ArticleExtraction, ContactRecord, EntityMention
 
 CODE_VERSION = "0.1.0"
@@ -33,6 +33,7 @@ _VERSIONED_SOURCES = sorted((PACKAGE_DIR / "pipeline").glob("*.py")) + [
     PACKAGE_DIR / "temporal.py",
     PACKAGE_DIR / "articles.py",
     PACKAGE_DIR / "records.py",
+    PACKAGE_DIR / "frozen.py",
 ]
 # Components an installed pipeline may already provide; its own (trained) ones are kept.
 _BASE_OWNS = {
@@ -142,6 +143,8 @@ def extract_article(nlp: Language, article: Article) -> ArticleExtraction:
                 is_kb_linked=bool(first and first.is_kb_linked),
             )
         )
+    # The records hold no reference to the document; its working data can go now.
+    release(doc)
     return result
 
 
@@ -155,7 +158,15 @@ def _confidence(d) -> float:
         score += 0.1
     if d.location:
         score += 0.05
-    return round(min(score, 0.95), 2)
+    score = min(score, 0.95)
+    rounded = _ROUNDED.get(score)
+    if rounded is None:
+        rounded = _ROUNDED[score] = round(score, 2)
+    return rounded
+
+
+# round(x, 2) by x: round() goes through a decimal string, and the sums above take a dozen values.
+_ROUNDED: dict[float, float] = {}
 
 
 def extract_articles(nlp: Language, articles: Iterable[Article]) -> list[ArticleExtraction]:

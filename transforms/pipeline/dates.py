@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
-from itertools import accumulate
-from operator import add
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -22,6 +20,7 @@ from spacy.tokens.underscore import Underscore
 from transforms.pipeline.clauses import (
     Draft,
     segments,
+    sentence_breaks,
 )
 from transforms.pipeline.tokens import (
     sentence_spans,
@@ -133,7 +132,7 @@ class ContactDates:
             if d.status == "planned":
                 forward = True
             else:
-                words = _clause_words(texts, lowers, trigger, sent)
+                words = _clause_words(doc, texts, lowers, trigger, sent)
                 forward = _present_tense(texts, lowers, d, words)
             end = None
             if exprs:
@@ -163,7 +162,7 @@ class ContactDates:
                     # "Am 20. März ist Scholz nach Barcelona gereist" in November: the nearest
                     # 20 March is ahead, but the tense puts it behind.
                     if words is None:
-                        words = _clause_words(texts, lowers, trigger, sent)
+                        words = _clause_words(doc, texts, lowers, trigger, sent)
                     if _past_tense(lowers, d, words):
                         resolved, end = _year_before(resolved), _year_before(end)
                 # A weekday resolved only to the month (month-only publication date) is a
@@ -221,7 +220,7 @@ class ContactDates:
                 and d.status == "occurred"
             ):
                 if words is None:
-                    words = _clause_words(texts, lowers, trigger, sent)
+                    words = _clause_words(doc, texts, lowers, trigger, sent)
                 if publication.precision == "day" and (
                     _present_perfect(words) or _live_stamp(texts, sent.start, sent.end)
                 ):
@@ -314,18 +313,18 @@ def _sentence_dates(doc: Doc, table, sent) -> list[_Found]:
     s, e = sent.start, sent.end
     if e <= s:
         return []
-    texts, lowers = table.texts, table.lowers
+    lowers = table.lowers
     exprs = find_date_expressions(table.text[sent.start_char : sent.end_char])
     if not exprs:
         return []
-    # Offsets of the sentence's tokens from its start (a token is followed by at most one
-    # space), to find the token of an expression's first and last character.
-    offsets = list(accumulate(map(add, map(len, texts[s:e]), table.spaces[s:e]), initial=0))
+    # The token of an expression's first and last character, by the tokens' character offsets
+    # (expressions' offsets count from the sentence's first character).
+    idx, base = table.idx, sent.start_char
     segs = segments(doc, sent)
     out = []
     for expr in exprs:
-        tok = s + max(bisect_right(offsets, expr.start) - 1, 0)
-        end_tok = s + max(bisect_right(offsets, expr.end - 1) - 1, 0)
+        tok = bisect_right(idx, base + expr.start, s, e) - 1
+        end_tok = bisect_right(idx, base + expr.end - 1, s, e) - 1
         prev = lowers[tok - 1] if tok > 0 else ""
         # "seit Februar 2022", "bis Ende März": the boundary of a long span, not the
         # contact's date; a day-level start stays ("Die G7 beraten seit Sonntag").
@@ -378,15 +377,22 @@ def _als_clause_date(lowers: list[str], home, found: list[_Found]) -> _Found | N
     return None
 
 
-def _clause_words(texts: list[str], lowers: list[str], trigger: int, sent) -> set[str]:
-    """The lowercased words of the trigger's clause (as ``clauses.clause_bounds`` cuts it)."""
+def _clause_words(doc: Doc, texts: list[str], lowers: list[str], trigger: int, sent) -> set[str]:
+    """The lowercased words of the trigger's clause (as ``clauses.clause_bounds`` cuts it): from
+    the last ";"/":" before the trigger to the first ","/";"/":" after it, looked up among the
+    sentence's break tokens."""
     sent_start, sent_end = sent.start, sent.end
-    lo = trigger
-    while lo > sent_start and texts[lo - 1] not in (";", ":"):
-        lo -= 1
-    hi = trigger + 1
-    while hi < sent_end and texts[hi] not in (",", ";", ":"):
-        hi += 1
+    breaks = sentence_breaks(doc, sent_start, sent_end).clause
+    lo = sent_start
+    for k in range(bisect_left(breaks, trigger) - 1, -1, -1):
+        if texts[breaks[k]] in (";", ":"):
+            lo = breaks[k] + 1
+            break
+    hi = sent_end
+    for k in range(bisect_right(breaks, trigger), len(breaks)):
+        if texts[breaks[k]] in (",", ";", ":"):
+            hi = breaks[k]
+            break
     return set(lowers[lo:hi])
 
 

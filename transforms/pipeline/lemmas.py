@@ -56,6 +56,12 @@ _OVERRIDES = {
 }
 
 
+# The key under which the lookup lemmatizer leaves, in ``doc.user_data``, its table of lemma
+# hashes by token text: its lemmas depend on the form alone, so a later component can take a
+# token's lemma from the text it already has instead of reading the LEMMA column.
+LEMMA_BY_FORM = "lookup_lemmatizer.lemma_by_form"
+
+
 @cache
 def german_lemma_table() -> dict[str, str]:
     """spaCy's German lemma lookup table (spacy-lookups-data): word form -> lemma.
@@ -109,6 +115,7 @@ class LookupLemmatizer:
         # One C-level map over the forms; only forms never seen before reach Python.
         lemmas = numpy.fromiter(map(cache.__getitem__, texts), dtype="uint64", count=len(texts))
         doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+        doc.user_data[LEMMA_BY_FORM] = cache  # holds every text of this doc by now
         return doc
 
 

@@ -431,9 +431,12 @@ def occasion_spans(doc: Doc, sent: Span, drafts: list[Draft]) -> list[tuple[int,
             and (lowers[d.trigger - 2], lowers[d.trigger - 1]) in _OCCASION_PREPS
         )
     ]
-    starts += [
-        r for r in range(sent.start + 1, sent.end) if lowers[r] == "rande" and lowers[r - 1] in ("am", "an")
-    ]
+    if "rande" in lowers[sent.start + 1 : sent.end]:  # rare: look at the tokens only then
+        starts += [
+            r
+            for r in range(sent.start + 1, sent.end)
+            if lowers[r] == "rande" and lowers[r - 1] in ("am", "an")
+        ]
     verbs = sorted(d.trigger for d in drafts if not d.rule.is_noun)
     spans = []
     for r in starts:
@@ -473,7 +476,7 @@ _INVITATION_WORDS = frozenset({"eingeladen", "einladen", "einlud", "einluden", "
 def is_invitation(doc: Doc, sent: Span) -> bool:
     """ "hat ... eingeladen", "lud ... ein", "lädt ... ein" in the sentence of a visit noun."""
     lowers = token_table(doc).lowers
-    return any(w in _INVITATION_WORDS for w in lowers[sent.start : sent.end])
+    return not _INVITATION_WORDS.isdisjoint(lowers[sent.start : sent.end])
 
 
 _VISIT_NOUNS = frozenset({"besuch", "reise", "ankunft", "visite", "besuchs", "reisen"})

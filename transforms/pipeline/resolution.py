@@ -1336,7 +1336,7 @@ def _mere_readiness(doc: Doc, d) -> bool:
     if d.status != "planned" or d.has_date_expression or d.location:
         return False
     lowers = token_table(doc).lowers
-    return any(w in _READY for w in lowers[d.sent.start : d.sent.end])
+    return not _READY.isdisjoint(lowers[d.sent.start : d.sent.end])
 
 
 def _add_speakers_after_talks(doc: Doc, drafts: list) -> None:
@@ -1501,6 +1501,7 @@ def _name_delegation_members(doc: Doc, records: list, resolver: ActorResolver) -
 
 
 _HOST_WORDS = frozenset({"gastgeber", "gastgeberin", "gastgebers", "gastgeberinnen"})
+_HOST_CUES = _HOST_WORDS | {"beisein"}  # one pass over the document's words for both
 
 
 def _add_hosts(doc: Doc, records: list, resolver: ActorResolver) -> None:
@@ -1510,7 +1511,7 @@ def _add_hosts(doc: Doc, records: list, resolver: ActorResolver) -> None:
     if not records:
         return
     lowers = token_table(doc).lowers
-    if _HOST_WORDS.isdisjoint(lowers) and "beisein" not in lowers:
+    if _HOST_CUES.isdisjoint(lowers):
         return
     numbers = _sentence_numbers(doc)
     mentions = doc_extension(doc, "actor_mentions") or []
@@ -1583,7 +1584,7 @@ _CONTINUATION = frozenset(
 
 def _continues(doc: Doc, d) -> bool:
     lowers = token_table(doc).lowers
-    return any(w in _CONTINUATION for w in lowers[d.sent.start : d.sent.end])
+    return not _CONTINUATION.isdisjoint(lowers[d.sent.start : d.sent.end])
 
 
 def _last_talks(records: list):

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from itertools import compress, count
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from transforms.patterns import lowered_text, needle_spans
-from transforms.pipeline.clauses import DETERMINERS, POSSESSIVES, SEGMENT_BREAKS
+from transforms.pipeline.clauses import DETERMINERS, POSSESSIVES, SEGMENT_BREAKS, sentence_breaks
 from transforms.pipeline.tokens import doc_extension, token_table
 
 _PLANNED_WORDS = frozenset(
@@ -99,14 +98,15 @@ class ContactStatus:
             return starts[a], starts[b - 1] + len(texts[b - 1])
 
         # Where the literals each pattern needs occur in the document (mostly nowhere), found
-        # when the pattern is first needed.
-        needed: dict[re.Pattern, list[tuple[int, int]]] = {}
+        # when the pattern is first needed. Keyed by the id of the pattern (a module constant):
+        # hashing a compiled pattern hashes its whole program, and this is probed ~50 times.
+        needed: dict[int, list[tuple[int, int]]] = {}
 
         def search(pattern: re.Pattern, sent: Span, a: int, b: int) -> re.Match | None:
             if low_text is not None:
-                spans = needed.get(pattern)
+                spans = needed.get(id(pattern))
                 if spans is None:
-                    spans = needed[pattern] = needle_spans(low_text, _NEEDLES[pattern])
+                    spans = needed[id(pattern)] = needle_spans(low_text, _NEEDLES[pattern])
                 if not spans:
                     return None
                 # Tokens a:b lie in the sentence: no literal in the sentence, none in a:b.
@@ -131,10 +131,10 @@ class ContactStatus:
             # clause_bounds(doc, t, sent), from the sentence's break tokens found once.
             breaks = breaks_memo.get(s_start)
             if breaks is None:
-                piece = texts[s_start:s_end]
+                clause_breaks = sentence_breaks(doc, s_start, s_end).clause
                 breaks = breaks_memo[s_start] = (
-                    list(compress(count(s_start), map(_CLAUSE_START_BREAKS.__contains__, piece))),
-                    list(compress(count(s_start), map(_CLAUSE_END_BREAKS.__contains__, piece))),
+                    [i for i in clause_breaks if texts[i] in _CLAUSE_START_BREAKS],
+                    [i for i in clause_breaks if texts[i] in _CLAUSE_END_BREAKS],
                 )
             left, right = breaks
             k = bisect_left(left, t)
@@ -254,6 +254,7 @@ def _perfect_infinitive(lowers: list[str], texts: list[str], lo: int, hi: int) -
     return False
 
 
+# Both among CLAUSE_BREAKS, whose positions sentence_breaks() gives.
 _CLAUSE_START_BREAKS = frozenset((";", ":"))
 _CLAUSE_END_BREAKS = frozenset((",", ";", ":"))
 

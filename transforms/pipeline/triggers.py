@@ -19,8 +19,10 @@ from spacy.util import registry
 
 from transforms.pipeline.actors import ActorMention
 from transforms.pipeline.clauses import Draft
+from transforms.pipeline.lemmas import LEMMA_BY_FORM
 from transforms.pipeline.tokens import (
     doc_extension,
+    form_lower,
     sentence_spans,
     set_doc_extension,
     span_text,
@@ -289,6 +291,25 @@ class _FormFlags(dict):
         return flag
 
 
+class _TextFlags(dict):
+    """Token text -> whether its lowercase form or its lemma can make a draft, for documents
+    whose lemmas are a function of the form (``LEMMA_BY_FORM``): one probe per token instead
+    of a probe each for form and lemma. Valid for one form -> lemma table, ``lemma_by_form``."""
+
+    def __init__(self, form_flags: _FormFlags, lemma_flags: _LemmaFlags):
+        super().__init__()
+        self.form_flags = form_flags
+        self.lemma_flags = lemma_flags
+        self.lemma_by_form: dict[str, int] | None = None
+
+    def __missing__(self, text: str) -> bool:
+        # Both probes, as the per-token flags make them (each fills its own cache).
+        by_form = self.form_flags[form_lower(text)]
+        by_lemma = self.lemma_flags[self.lemma_by_form[text]]
+        flag = self[text] = by_form or by_lemma
+        return flag
+
+
 class _LemmaFlags(dict):
     """Lemma hash -> whether the lemma (lowercased) is a trigger word, filled on first sight;
     ``lowered`` keeps the lowercased trigger lemmas (and others asked for at candidates)."""
@@ -330,41 +351,56 @@ class ContactTriggers:
         # over these dicts (new forms are classified on first sight, by ``__missing__``).
         self._form_flags = _FormFlags(rules)
         self._lemma_flags = _LemmaFlags(rules)
+        self._text_flags = _TextFlags(self._form_flags, self._lemma_flags)
 
-    def _candidates(self, doc: Doc, lowers: list[str]) -> tuple[list[int], list[int]]:
+    def _candidates(self, doc: Doc, table) -> tuple[list[int], list[int]]:
         """Positions whose lowercase form or lemma can make a draft, in order, and the lemma
-        hashes of all tokens."""
+        hashes at those positions."""
         form_flags = self._form_flags
         lemma_flags = self._lemma_flags
+        text_flags = self._text_flags
         if len(form_flags) > 500_000 or len(lemma_flags) > 500_000:  # bound the caches
             form_flags.clear()
             lemma_flags.clear()
+            text_flags.clear()
         lemma_flags.strings = doc.vocab.strings
+        lemma_by_form = doc.user_data.get(LEMMA_BY_FORM)
+        if lemma_by_form is not None:
+            # The lemmas are the lookup lemmatizer's, a function of the token text: one flag
+            # per text, and no LEMMA column to read.
+            if text_flags.lemma_by_form is not lemma_by_form:
+                text_flags.clear()
+                text_flags.lemma_by_form = lemma_by_form
+            texts = table.texts
+            positions = list(compress(count(), map(text_flags.__getitem__, texts)))
+            return positions, [lemma_by_form[texts[i]] for i in positions]
         lemmas = doc.to_array(LEMMA).tolist()
         # compress/count/or_ keep the per-token work in C.
-        flags = map(or_, map(form_flags.__getitem__, lowers), map(lemma_flags.__getitem__, lemmas))
-        return list(compress(count(), flags)), lemmas
+        flags = map(or_, map(form_flags.__getitem__, table.lowers), map(lemma_flags.__getitem__, lemmas))
+        positions = list(compress(count(), flags))
+        return positions, [lemmas[i] for i in positions]
 
     def __call__(self, doc: Doc) -> Doc:
         drafts: list[Draft] = []
-        lowers = token_table(doc).lowers
-        positions, lemmas = self._candidates(doc, lowers)
+        table = token_table(doc)
+        positions, lemmas = self._candidates(doc, table)
         if positions:
-            self._drafts_at(doc, lowers, lemmas, positions, drafts)
+            self._drafts_at(doc, table.lowers, lemmas, positions, drafts)
         set_doc_extension(doc, "contacts", drafts)
         return doc
 
     def _drafts_at(
         self, doc: Doc, lowers: list[str], lemmas: list[int], positions: list[int], drafts: list[Draft]
     ) -> None:
-        """The drafts at the candidate positions, in token order; at one position the word
-        rules come before the context cues ("erwartet", "zu Gast")."""
+        """The drafts at the candidate positions (``lemmas``: their lemma hashes), in token
+        order; at one position the word rules come before the context cues ("erwartet", "zu
+        Gast")."""
         rules = self.rules
         lemma_lower = self._lemma_flags.lowered
         sents = sentence_spans(doc)
         starts = [s.start for s in sents]
         places = seats = None
-        for i in positions:
+        for i, lemma_hash in zip(positions, lemmas, strict=True):
             sent = sents[bisect_right(starts, i) - 1]
             low = lowers[i]
             # A hyphenated compound is a trigger by its last part: "NATO-Gipfel", "Ukraine-Gespräche".
@@ -372,9 +408,9 @@ class ContactTriggers:
                 particles = rules.separable.get(low)
                 rule = _separable_rule(lowers, i, sent.end, particles) if particles else None
                 if rule is None:
-                    lemma = lemma_lower.get(lemmas[i])
+                    lemma = lemma_lower.get(lemma_hash)
                     if lemma is None:
-                        lemma = lemma_lower[lemmas[i]] = doc.vocab.strings[lemmas[i]].lower()
+                        lemma = lemma_lower[lemma_hash] = doc.vocab.strings[lemma_hash].lower()
                     rule = rule_for(rules, low, lemma)
                 if rule is not None:
                     drafts.append(Draft(i, rule, sent, rule.contact_type))
