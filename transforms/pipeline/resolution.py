@@ -1375,24 +1375,21 @@ def _headline_starts(doc: Doc) -> frozenset[int]:
     texts = token_table(doc).texts
     starts = []
     opening = True
-    for n, sent in enumerate(sentence_spans(doc)):
-        last = sent.end - 1
-        while last > sent.start and not texts[last].strip():
+    for n, (start, end) in enumerate(sentence_bounds(doc)):
+        in_opening = opening and n < 3
+        if not in_opening and not ("\n" in texts[end - 1] and start > 0 and "\n" in texts[start - 1]):
+            continue  # most sentences: not a line of their own
+        last = end - 1
+        while last > start and not texts[last].strip():
             last -= 1
         unpunctuated = texts[last] not in _FINAL_PUNCTUATION
-        if opening and n < 3:
+        if in_opening:
             if unpunctuated:
-                starts.append(sent.start)
+                starts.append(start)
                 continue
             opening = False
-        elif (
-            unpunctuated
-            and sent.start > 0
-            and "\n" in texts[sent.start - 1]
-            and "\n" in texts[sent.end - 1]
-            and texts[sent.end - 1].isspace()
-        ):
-            starts.append(sent.start)
+        elif unpunctuated and texts[end - 1].isspace():
+            starts.append(start)
     return frozenset(starts)
 
 
