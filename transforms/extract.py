@@ -31,9 +31,11 @@ CONFIG_PATH = PACKAGE_DIR / "pipeline" / "config.cfg"
 _VERSIONED_SOURCES = sorted((PACKAGE_DIR / "pipeline").glob("*.py")) + [
     CONFIG_PATH,
     PACKAGE_DIR / "temporal.py",
+    PACKAGE_DIR / "patterns.py",  # the literal searches of the rules
     PACKAGE_DIR / "articles.py",
     PACKAGE_DIR / "records.py",
     PACKAGE_DIR / "frozen.py",
+    PACKAGE_DIR / "extract.py",  # extract_article builds the records (evidence, confidence)
 ]
 # Components an installed pipeline may already provide; its own (trained) ones are kept.
 _BASE_OWNS = {
