@@ -465,18 +465,24 @@ class ActorResolver:
             None,
         )
 
-    def _singular(self, m: ActorMention) -> bool:
-        """ "den Emir", "dem saudischen Kronprinzen": one office holder, after a singular article."""
+    def _article_before(self, m: ActorMention, articles: frozenset[str]) -> int:
+        """The token before ``m``, or before the one adjective between (a lowercase word not in
+        ``articles``) that stands there: where ``m``'s article would be; -1 at the start."""
         table = token_table(self.doc)
         i = m.start - 1
         if (
             i >= 0
             and table.texts[i].isalpha()
             and table.texts[i].islower()
-            and table.lowers[i] not in _ARTICLES_SG
+            and table.lowers[i] not in articles
         ):
-            i -= 1  # an adjective
-        return i >= 0 and table.lowers[i] in _ARTICLES_SG
+            i -= 1  # an adjective: "dem saudischen Kronprinzen", "der polnische Minister"
+        return i
+
+    def _singular(self, m: ActorMention) -> bool:
+        """ "den Emir", "dem saudischen Kronprinzen": one office holder, after a singular article."""
+        i = self._article_before(m, _ARTICLES_SG)
+        return i >= 0 and token_table(self.doc).lowers[i] in _ARTICLES_SG
 
     def _sentence_country(self, m: ActorMention) -> str | None:
         """The country of the places and countries named in ``m``'s sentence, if just one."""
@@ -501,14 +507,7 @@ class ActorResolver:
         """ "der Minister" is one person unless it is a genitive plural ("das Treffen der
         Minister") or a plural ("die Minister"); "die Ministerin" is one."""
         table = token_table(self.doc)
-        i = m.start - 1
-        if (
-            i >= 0
-            and table.texts[i].isalpha()
-            and table.texts[i].islower()
-            and table.lowers[i] not in _ARTICLES
-        ):
-            i -= 1  # an adjective: "der polnische Minister"
+        i = self._article_before(m, _ARTICLES)
         article = table.lowers[i] if i >= 0 else ""
         feminine = table.lowers[m.end - 1].endswith("in")
         if article == "die":
@@ -542,11 +541,16 @@ class ActorResolver:
             role = o.role if o.role not in (None, "counterpart", "minister") else None
             role = role or self.person_role(o.person_id, when)
             return o.person_id if role and role.endswith("minister") else None
-        if o.kind == "office" and o.role and o.role.endswith("_minister") and (o.jurisdiction or o.country):
-            resolved = self.office(o.role, o.jurisdiction or o.country, o.text, when)
-            if resolved is not None and resolved.actor_kind == "person":
-                return resolved.actor_id
+        if o.kind == "office" and o.role and o.role.endswith("_minister"):
+            return self._holder_named_by(o, o.role, when)
         return None
+
+    def _holder_named_by(self, o: ActorMention, role: str, when: date | None) -> str | None:
+        """The person an office mention with a country ("der polnische Außenminister") names."""
+        if not (o.jurisdiction or o.country):
+            return None
+        resolved = self.office(role, o.jurisdiction or o.country, o.text, when)
+        return resolved.actor_id if resolved is not None and resolved.actor_kind == "person" else None
 
     def _last_person_with_role(self, m: ActorMention, role: str, when: date | None) -> str | None:
         """ "die Außenministerin", "der Kanzler" repeated: the last one named (or described with
@@ -558,10 +562,10 @@ class ActorResolver:
                     continue  # "der Kanzler" after Netanjahu is still Germany's chancellor
                 if o.role == role or self.person_role(o.person_id, when) == role:
                     return o.person_id
-            elif o.kind == "office" and o.role == role and (o.jurisdiction or o.country):
-                resolved = self.office(role, o.jurisdiction or o.country, o.text, when)
-                if resolved is not None and resolved.actor_kind == "person":
-                    return resolved.actor_id
+            elif o.kind == "office" and o.role == role:
+                person = self._holder_named_by(o, role, when)
+                if person is not None:
+                    return person
         return None
 
 

@@ -176,7 +176,7 @@ class ContactStatus:
                 d.status = "planned"
             if is_noun and has_planned_noun:
                 d.status = "planned"
-            if lowers[lo] == "ob" or (lo == s_start + 1 and lowers[s_start] == "ob"):
+            if lowers[lo] == "ob":
                 # "Ob es zu einem Gespräch kommt, ist offen", "offen, ob sie sich treffen":
                 # possible, so planned (SCHEMA).
                 d.status = "planned"
