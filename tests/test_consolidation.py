@@ -952,3 +952,39 @@ def test_auf_einer_seite_names_delegation_members_not_new_talks(nlp):  # noqa: F
     )
     talks = _one(found, "negotiation")
     assert talks["participants"] == ["Ararat Mirsojan", "delegation@AZE"], found
+
+
+def test_talks_between_russia_and_ukraine_since_the_invasion_are_about_ending_the_war(nlp):  # noqa: F811
+    found = records(
+        nlp, "Vertreter Russlands und der Ukraine trafen sich am Freitag in Istanbul.", "2025-05-17"
+    )
+    talks = [r for r in found if {"delegation@RUS", "delegation@UKR"} <= set(r["participants"])]
+    assert talks, found
+    assert {"peace_talks", "ukraine_war"} <= set(talks[0]["topics"])
+
+
+def test_a_contact_with_one_side_is_about_the_war_only_in_an_article_about_it(nlp):  # noqa: F811
+    sentence = "Kanzler Merz hat am Montag mit Präsident Selenskyj telefoniert."
+    about_the_war = records(nlp, "Der Krieg in der Ukraine dauert an. " + sentence, "2025-06-03")
+    call = _one(about_the_war, "phone_call")
+    assert "ukraine_war" in call["topics"]
+    about_something_else = records(nlp, "Die Bahn streikt. " + sentence, "2025-06-03")
+    assert "ukraine_war" not in _one(about_something_else, "phone_call")["topics"]
+    # Before the invasion a contact with either side is not about a war yet.
+    before = records(nlp, "Der Krieg in der Ukraine dauert an. " + sentence, "2021-06-03")
+    assert all("ukraine_war" not in r["topics"] for r in before), before
+
+
+def test_ending_the_war_in_a_verb_or_genitive_is_peace_talks(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Trump und Putin wollen sich bald treffen, um den Krieg in der Ukraine zu beenden.",
+        "2025-02-14",
+    )
+    assert "peace_talks" in _one(found, "meeting")["topics"]
+    found = records(
+        nlp,
+        "Rubio und Sybiha berieten am Dienstag über ein Ende des russischen Kriegs gegen die Ukraine.",
+        "2025-03-12",
+    )
+    assert found and {"peace_talks", "ukraine_war"} <= set(found[0]["topics"]), found

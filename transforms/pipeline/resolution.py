@@ -898,6 +898,7 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
     _inherit_dates(doc, records)
     _inherit_locations(doc, records)
     crisis_article = None
+    war_article = None
     for r in records:
         if _in_passing(doc, r):
             # "seit ihrem Treffen in Genf im Januar": an earlier contact named as a point in
@@ -911,6 +912,19 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
                 crisis_article = bool(doc.user_data["topics_of"](doc_text(doc)) & _CRISIS_CUES)
             if crisis_article:
                 r.topics |= {"european_security", "russia_relations"}
+        elif _in_war(when):
+            countries = {p.country_iso3 for p in r.participants}
+            if {"RUS", "UKR"} <= countries:
+                # Since the invasion, the two sides have met and called only about ending the
+                # war: ceasefires, prisoner exchanges, peace terms.
+                r.topics |= {"ukraine_war", "peace_talks"}
+            elif countries & {"RUS", "UKR"}:
+                # In an article about the war, a contact with either side is about it, as a
+                # contact in an article about the 2021/22 crisis was about that.
+                if war_article is None:
+                    war_article = "ukraine_war" in doc.user_data["topics_of"](doc_text(doc))
+                if war_article:
+                    r.topics.add("ukraine_war")
     for d, previous in continuations:
         # The talks go on about what they were about.
         if not d.topics:
@@ -922,6 +936,14 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
 # about that crisis is about it, whatever the single sentence says.
 _CRISIS_START = date(2021, 11, 1)
 _CRISIS_CUES = frozenset({"ukraine_war", "european_security", "russia_relations"})
+
+
+def _in_war(when) -> bool:
+    """On or after the day of the Russian full-scale invasion of Ukraine."""
+    if when is None:
+        return False
+    day = when.value if hasattr(when, "value") else when
+    return day >= _INVASION
 
 
 def _in_crisis_window(when) -> bool:
