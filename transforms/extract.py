@@ -15,7 +15,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import spacy
+from spacy.attrs import ORTH
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.util import load_config, load_model_from_config
 
 import transforms.pipeline  # noqa: F401  (registers the components)
@@ -66,10 +68,26 @@ def build_pipeline(base: str | None = None) -> Language:
                 continue
             settings = {k: v for k, v in components[name].items() if k != "factory"}
             nlp.add_pipe(components[name]["factory"], name=name, config=settings)
+    _drop_redundant_whitespace_cases(nlp.tokenizer)
     kb = nlp.get_pipe("actor_recognizer").lexicon.kb
     nlp.meta["contacts_extractor_version"] = f"{CODE_VERSION}+{_code_fingerprint()}.kb{kb.fingerprint[:10]}"
     nlp.meta["contacts_base"] = base or "blank:de"
     return nlp
+
+
+def _drop_redundant_whitespace_cases(tokenizer: Tokenizer) -> None:
+    """Remove the tokenizer's special cases for a lone line break or tab ("\n", "\t", " "),
+    which make the one token the tokenizer makes of them anyway.
+
+    A special case that applies sets a flag (spaCy's ``has_special``) that holds for the rest
+    of the text and keeps every later chunk out of the tokenizer's cache: after an article's
+    first line break, each word not already cached went through the prefix, suffix and infix
+    searches again, article after article. (The no-break space stays: its case sets a norm.)
+    """
+    rules = tokenizer.rules
+    redundant = {text for text, tokens in rules.items() if text.isspace() and tokens == [{ORTH: text}]}
+    if redundant:
+        tokenizer.rules = {text: tokens for text, tokens in rules.items() if text not in redundant}
 
 
 def extractor_version(nlp: Language) -> str:

@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from transforms.patterns import lowered_text, needle_spans
 from transforms.pipeline.clauses import DETERMINERS, POSSESSIVES, SEGMENT_BREAKS, sentence_breaks
@@ -102,16 +102,13 @@ class ContactStatus:
         # hashing a compiled pattern hashes its whole program, and this is probed ~50 times.
         needed: dict[int, list[tuple[int, int]]] = {}
 
-        def search(pattern: re.Pattern, sent: Span, a: int, b: int) -> re.Match | None:
+        def search(pattern: re.Pattern, a: int, b: int) -> re.Match | None:
+            """``pattern.search`` over the text of tokens ``a:b`` (which lie in one sentence)."""
             if low_text is not None:
                 spans = needed.get(id(pattern))
                 if spans is None:
                     spans = needed[id(pattern)] = needle_spans(low_text, _NEEDLES[pattern])
                 if not spans:
-                    return None
-                # Tokens a:b lie in the sentence: no literal in the sentence, none in a:b.
-                begin, end = sent.start_char, sent.end_char
-                if not any(begin <= p and q <= end for p, q in spans):
                     return None
                 begin, end = span(a, b)
                 if not any(begin <= p and q <= end for p, q in spans):
@@ -148,7 +145,7 @@ class ContactStatus:
                     word_set,
                     not _PLANNED_WORDS.isdisjoint(word_set),
                     not _PLANNED_NOUNS.isdisjoint(word_set),
-                    search(_NO_DATE_YET, sent, lo, hi) is not None,
+                    search(_NO_DATE_YET, lo, hi) is not None,
                     not _POSTPONED.isdisjoint(word_set),
                     not _CANCEL_WORDS.isdisjoint(word_set),
                     None,  # not happened or refused: computed when needed
@@ -208,22 +205,19 @@ class ContactStatus:
             if is_noun and _in_topic_phrase(texts, lowers, t, s_start):
                 d.is_cancelled = True  # "es ging um die Atomverhandlungen": a topic, not a contact
                 continue
-            if search(_DEMAND, sent, s_start, t):
+            if search(_DEMAND, s_start, t):
                 d.is_cancelled = True  # "forderten Putin zu Verhandlungen auf": a call, not a contact
                 continue
             if refused is None:
-                refused = (
-                    search(_NOT_HAPPENED, sent, lo, hi) is not None
-                    or search(_REFUSED, sent, lo, hi) is not None
-                )
+                refused = search(_NOT_HAPPENED, lo, hi) is not None or search(_REFUSED, lo, hi) is not None
                 clause_memo[(lo, hi)] = clause[:-1] + (refused,)
             if refused:
                 d.is_cancelled = True
                 continue
-            not_ruled_out = search(_NOT_RULED_OUT, sent, lo, hi) is not None
+            not_ruled_out = search(_NOT_RULED_OUT, lo, hi) is not None
             if not_ruled_out:
                 d.status = "planned"  # "sei nicht ausgeschlossen": possible, so planned (SCHEMA)
-            elif search(_RULED_OUT, sent, lo, hi) is not None:
+            elif search(_RULED_OUT, lo, hi) is not None:
                 d.is_cancelled = True  # "ist derzeit nicht geplant", "schloss ein Treffen aus"
                 continue
             window = lowers[max(s_start, t - 6) : min(s_end, t + 3)]
@@ -233,7 +227,7 @@ class ContactStatus:
             # The first "Ziel sei es" of the sentence, if it comes before the trigger.
             aspiration = aspiration_memo.get(s_start, -1)
             if aspiration == -1:
-                found = search(_ASPIRATION, sent, s_start, s_end)
+                found = search(_ASPIRATION, s_start, s_end)
                 aspiration = aspiration_memo[s_start] = None if found is None else found.start()
             if aspiration is not None and sent.start_char + aspiration < starts[t]:
                 d.is_cancelled = True
