@@ -248,6 +248,16 @@ def test_topics_come_from_the_contact_sentence(nlp):
     assert "sanctions" in recs[0]["topics"]
 
 
+def test_whether_a_text_names_some_topics(nlp):
+    mentions_any = nlp.get_pipe("contact_topics").mentions_any
+    war = frozenset({"ukraine_war"})
+    assert mentions_any("Seit Beginn des Angriffskriegs hat sich viel geändert.", war)
+    # Only the cues of the topics asked for count; long cues count inside compounds too.
+    assert not mentions_any("Die Sanktionen bleiben.", war)
+    assert mentions_any("Neue Wirtschaftssanktionen.", frozenset({"sanctions", "trade"}))
+    assert not mentions_any("", war)
+
+
 def test_records_keep_evidence_with_offsets_into_the_article(nlp):
     text = "Kurzmeldung\n\nPräsident Joe Biden hat gestern mit Präsident Xi Jinping telefoniert. Mehr folgt."
     art = article(text, "2023-11-16")

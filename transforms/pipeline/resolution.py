@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from transforms.knowledge import CORE_ROLES, KnowledgeBase, load_knowledge_base
+from transforms.patterns import lowered_text
 from transforms.pipeline.actors import ActorMention
 from transforms.pipeline.clauses import SPEECH_VERBS, doc_extension, set_doc_extension
 from transforms.pipeline.lexicon import read_places
@@ -909,7 +910,7 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
         r.topics = _date_aware_topics(r.topics, when)
         if _in_crisis_window(when):
             if crisis_article is None:
-                crisis_article = bool(doc.user_data["topics_of"](doc_text(doc)) & _CRISIS_CUES)
+                crisis_article = _article_names(doc, _CRISIS_CUES)
             if crisis_article:
                 r.topics |= {"european_security", "russia_relations"}
         elif _in_war(when):
@@ -922,7 +923,7 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
                 # In an article about the war, a contact with either side is about it, as a
                 # contact in an article about the 2021/22 crisis was about that.
                 if war_article is None:
-                    war_article = "ukraine_war" in doc.user_data["topics_of"](doc_text(doc))
+                    war_article = _article_names(doc, _WAR_CUES)
                 if war_article:
                     r.topics.add("ukraine_war")
     for d, previous in continuations:
@@ -936,6 +937,13 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
 # about that crisis is about it, whatever the single sentence says.
 _CRISIS_START = date(2021, 11, 1)
 _CRISIS_CUES = frozenset({"ukraine_war", "european_security", "russia_relations"})
+_WAR_CUES = frozenset({"ukraine_war"})
+
+
+def _article_names(doc: Doc, topics: frozenset[str]) -> bool:
+    """Whether the article names one of ``topics`` anywhere."""
+    text = doc_text(doc)
+    return doc.user_data["mentions_any_topic"](text, topics, lowered_text(doc, text))
 
 
 def _in_war(when) -> bool:
