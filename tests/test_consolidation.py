@@ -988,3 +988,16 @@ def test_ending_the_war_in_a_verb_or_genitive_is_peace_talks(nlp):  # noqa: F811
         "2025-03-12",
     )
     assert found and {"peace_talks", "ukraine_war"} <= set(found[0]["topics"]), found
+
+
+def test_a_part_of_the_day_goes_on_with_the_day_of_the_report(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Rom – Außenminister Wadephul ist heute zu Gesprächen nach Rom gereist. Dort empfing ihn "
+        "Außenminister Antonio Tajani.\n\nBeide lobten die enge Abstimmung. Tajani sprach von "
+        "einem guten Tag für Europa. Wadephul dankte für den Empfang.\n\n"
+        "Am Nachmittag traf Wadephul in Rom Ministerpräsidentin Giorgia Meloni.",
+        "2025-06-03",
+    )
+    with_meloni = [r for r in found if "Giorgia Meloni" in r["participants"]]
+    assert with_meloni and with_meloni[0]["date"] == "2025-06-03", found

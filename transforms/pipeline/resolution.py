@@ -1642,19 +1642,42 @@ def _sentence_numbers(doc: Doc) -> dict[int, int]:
     return numbers
 
 
+# "Am Nachmittag", "Am späten Abend", "Abends": the day the report is at goes on.
+_DAY_PARTS = frozenset({"vormittag", "mittag", "nachmittag", "abend", "morgen"})
+_DAY_PART_ADVERBS = frozenset({"vormittags", "mittags", "nachmittags", "abends"})
+# How many sentences back a contact opening with a part of the day looks for its day.
+_DAY_PART_REACH = 8
+
+
+def _opens_with_day_part(lowers: list[str], start: int, end: int) -> bool:
+    first = lowers[start] if start < end else ""
+    if first in _DAY_PART_ADVERBS:
+        return True
+    if first != "am" or start + 1 >= end:
+        return False
+    word = lowers[start + 1]
+    if word in ("frühen", "späten") and start + 2 < end:
+        word = lowers[start + 2]
+    return word in _DAY_PARTS
+
+
 def _inherit_dates(doc: Doc, records: list) -> None:
     """A contact whose sentence states no date, reported right after a dated one that shares a
     participant, happened on that day: "... sind am Samstag in Kiew eingetroffen. Die vier
-    trafen dort Selenskyj." Only for occurred contacts, and only across a few sentences."""
+    trafen dort Selenskyj." Only for occurred contacts, and only across a few sentences, or
+    further when the sentence opens with a part of the day ("Am Nachmittag flog der Kanzler
+    weiter nach Warschau"): that is a part of the day the report is at."""
     ordered = sorted(records, key=_trigger_of)
+    lowers = token_table(doc).lowers
     for n, r in enumerate(ordered):
         if r.status != "occurred" or r.has_date_expression or (r.date is not None and not r.date_is_soft):
             continue
         sentence_number = _sentence_numbers(doc)
         ids = {p.actor_id for p in r.participants}
+        reach = _DAY_PART_REACH if _opens_with_day_part(lowers, r.sent.start, r.sent.end) else 3
         for prev in reversed(ordered[:n]):
             gap = sentence_number[r.sent.start] - sentence_number[prev.sent.start]
-            if gap > 3:
+            if gap > reach:
                 break
             if prev.status != "occurred" or prev.date is None or prev.date_is_soft:
                 continue
