@@ -1001,3 +1001,15 @@ def test_a_part_of_the_day_goes_on_with_the_day_of_the_report(nlp):  # noqa: F81
     )
     with_meloni = [r for r in found if "Giorgia Meloni" in r["participants"]]
     assert with_meloni and with_meloni[0]["date"] == "2025-06-03", found
+
+
+def test_what_comes_next_goes_on_with_the_plan_across_paragraphs(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Wadephul kommt am Dienstag in Warschau mit Sikorski zusammen.\n\nDer Termin gilt als "
+        "wichtig. Ein Sprecher sprach von enger Abstimmung.\n\n"
+        "Anschließend fliegt Wadephul nach Eriwan.",
+        "2025-11-17",
+    )
+    visit = _one(found, "visit")
+    assert (visit["status"], visit["date"]) == ("planned", "2025-11-18"), found

@@ -464,12 +464,52 @@ def _distance(texts: list[str], tok: int, trigger: int) -> int:
     return dist
 
 
+# A part of the day opening a sentence ("Am Nachmittag", "Am späten Abend", "Abends"): the
+# day the report is at goes on.
+_DAY_PARTS = frozenset({"vormittag", "mittag", "nachmittag", "abend", "morgen"})
+_DAY_PART_ADVERBS = frozenset({"vormittags", "mittags", "nachmittags", "abends"})
+# Openers that go on with the report's sequence of events.
+_SEQUEL_ADVERBS = frozenset({"anschließend", "danach"})
+# How many sentences a sequel opener reaches back (counting both contacts' sentences).
+SEQUEL_REACH = 8
+
+
+def opens_with_day_part(lowers: list[str], start: int, end: int) -> bool:
+    """The sentence ``lowers[start:end]`` opens with a part of the day and names no day."""
+    first = lowers[start] if start < end else ""
+    if first in _DAY_PART_ADVERBS:
+        return True
+    if first != "am" or start + 1 >= end:
+        return False
+    word = lowers[start + 1]
+    if word in ("frühen", "späten") and start + 2 < end:
+        word = lowers[start + 2]
+    return word in _DAY_PARTS
+
+
+def opens_with_sequel(lowers: list[str], start: int, end: int) -> bool:
+    """The sentence opens with what comes next: a part of the day, "Anschließend", "Danach",
+    "Im Anschluss"."""
+    if start >= end:
+        return False
+    if lowers[start] in _SEQUEL_ADVERBS:
+        return True
+    if lowers[start] == "im" and start + 1 < end and lowers[start + 1] == "anschluss":
+        return True
+    return opens_with_day_part(lowers, start, end)
+
+
 def _close_fast(doc: Doc, table, sentence_starts: list[int], earlier: Draft, later: Draft) -> bool:
-    """Same paragraph and at most two sentences apart (``_close``), from character offsets
+    """Same paragraph and at most two sentences apart (``_close``), or a sentence opening
+    with a sequel (``opens_with_sequel``) up to seven sentences later, from character offsets
     and sentence starts instead of new spans."""
     a, b = earlier.sent.start, later.sent.start
     if b < a:
         return _close(doc, earlier, later)
+    if b > a and opens_with_sequel(table.lowers, b, later.sent.end):
+        # "Anschließend fliegt Baerbock nach Eriwan", "Am Nachmittag ...": what comes next in
+        # the report's day, across paragraphs of background in between.
+        return bisect_left(sentence_starts, later.sent.end) - bisect_left(sentence_starts, a) <= SEQUEL_REACH
     if b > a:
         # Up to the end of the token before the later sentence (without its space).
         between = table.text[earlier.sent.start_char : later.sent.start_char - table.spaces[b - 1]]

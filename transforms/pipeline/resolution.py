@@ -23,6 +23,7 @@ from transforms.knowledge import CORE_ROLES, KnowledgeBase, load_knowledge_base
 from transforms.patterns import lowered_text
 from transforms.pipeline.actors import ActorMention
 from transforms.pipeline.clauses import SPEECH_VERBS, doc_extension, set_doc_extension
+from transforms.pipeline.dates import SEQUEL_REACH, opens_with_day_part
 from transforms.pipeline.lexicon import read_places
 from transforms.pipeline.participants import is_invitation, is_predicative
 from transforms.pipeline.tokens import doc_text, lower, sentence_bounds, sentence_spans, token_table
@@ -1642,25 +1643,6 @@ def _sentence_numbers(doc: Doc) -> dict[int, int]:
     return numbers
 
 
-# "Am Nachmittag", "Am späten Abend", "Abends": the day the report is at goes on.
-_DAY_PARTS = frozenset({"vormittag", "mittag", "nachmittag", "abend", "morgen"})
-_DAY_PART_ADVERBS = frozenset({"vormittags", "mittags", "nachmittags", "abends"})
-# How many sentences back a contact opening with a part of the day looks for its day.
-_DAY_PART_REACH = 8
-
-
-def _opens_with_day_part(lowers: list[str], start: int, end: int) -> bool:
-    first = lowers[start] if start < end else ""
-    if first in _DAY_PART_ADVERBS:
-        return True
-    if first != "am" or start + 1 >= end:
-        return False
-    word = lowers[start + 1]
-    if word in ("frühen", "späten") and start + 2 < end:
-        word = lowers[start + 2]
-    return word in _DAY_PARTS
-
-
 def _inherit_dates(doc: Doc, records: list) -> None:
     """A contact whose sentence states no date, reported right after a dated one that shares a
     participant, happened on that day: "... sind am Samstag in Kiew eingetroffen. Die vier
@@ -1674,7 +1656,7 @@ def _inherit_dates(doc: Doc, records: list) -> None:
             continue
         sentence_number = _sentence_numbers(doc)
         ids = {p.actor_id for p in r.participants}
-        reach = _DAY_PART_REACH if _opens_with_day_part(lowers, r.sent.start, r.sent.end) else 3
+        reach = SEQUEL_REACH - 1 if opens_with_day_part(lowers, r.sent.start, r.sent.end) else 3
         for prev in reversed(ordered[:n]):
             gap = sentence_number[r.sent.start] - sentence_number[prev.sent.start]
             if gap > reach:
