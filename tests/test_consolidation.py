@@ -1013,3 +1013,18 @@ def test_what_comes_next_goes_on_with_the_plan_across_paragraphs(nlp):  # noqa: 
     )
     visit = _one(found, "visit")
     assert (visit["status"], visit["date"]) == ("planned", "2025-11-18"), found
+
+
+def test_the_plural_present_with_a_weekday_is_ahead(nlp):  # noqa: F811
+    # Published on a Tuesday.
+    ahead = records(nlp, "Die Außenminister der G7 kommen am Mittwoch in Kyoto zusammen.", "2024-03-12")
+    summit = _one(ahead, "multilateral")
+    assert (summit["status"], summit["date"]) == ("planned", "2024-03-13")
+    ahead = records(nlp, "Sikorski und Wadephul treffen sich am Freitag in Berlin.", "2025-06-03")
+    assert (_one(ahead, "meeting")["status"], _one(ahead, "meeting")["date"]) == ("planned", "2025-06-06")
+    # The past and the infinitive look back.
+    for sentence in (
+        "Sikorski und Wadephul trafen sich am Freitag in Berlin.",
+        "Sikorski und Wadephul konnten sich am Freitag in Berlin treffen.",
+    ):
+        assert _one(records(nlp, sentence, "2025-06-03"), "meeting")["date"] == "2025-05-30", sentence

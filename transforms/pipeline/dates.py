@@ -439,11 +439,27 @@ def _present_perfect(words: set[str]) -> bool:
     return bool(words & _PRESENT_AUXILIARIES) and not words & _PAST_AUXILIARIES
 
 
+# The plural present of the contact verbs (the infinitive's form; past plurals differ: "trafen",
+# "kamen", "berieten", "reisten").
+_PLURAL_PRESENT = frozenset(
+    """kommen treffen telefonieren beraten reisen verhandeln sprechen empfangen besuchen fliegen
+    tagen konferieren""".split()
+)
+_PAST_MODALS = frozenset(
+    """konnte konnten wollte wollten sollte sollten durfte durften musste mussten mochten""".split()
+)
+
+
 def _present_tense(texts: list[str], lowers: list[str], d: Draft, words: set[str]) -> bool:
     """ "Baerbock reist am Montag nach Kiew": the German present announces what is ahead."""
     if words & _PRESENT_CUES and not words & _TENSE_AUXILIARIES:
         return True
     low = lowers[d.trigger]
+    if low in _PLURAL_PRESENT and texts[d.trigger].islower() and lowers[d.trigger - 1] != "zu":
+        # "Die Außenminister kommen am Mittwoch zusammen", "Scholz und Macron treffen sich":
+        # the plural present has the infinitive's form, which comes with "zu", an auxiliary
+        # or a modal ("um mit Putin zu telefonieren", "konnten sich treffen" look back).
+        return words.isdisjoint(_AUXILIARIES) and words.isdisjoint(_PAST_MODALS)
     # Present 3rd person ends in -t ("reist", "trifft", "empfängt"); strong past forms
     # ("traf", "empfing") and weak ones ("reiste") do not pass. (Token.is_lower is
     # str.islower of the token text.)
