@@ -1028,3 +1028,17 @@ def test_the_plural_present_with_a_weekday_is_ahead(nlp):  # noqa: F811
         "Sikorski und Wadephul konnten sich am Freitag in Berlin treffen.",
     ):
         assert _one(records(nlp, sentence, "2025-06-03"), "meeting")["date"] == "2025-05-30", sentence
+
+
+def test_a_contact_at_which_something_was_agreed_happened(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Sikorski und Wadephul vereinbarten bei ihrem Treffen in Berlin eine engere Zusammenarbeit.",
+        "2025-06-03",
+    )
+    assert _one(found, "meeting")["status"] == "occurred"
+    # What was agreed is ahead.
+    found = records(
+        nlp, "Sikorski und Wadephul vereinbarten nach dem Gespräch ein Treffen in Warschau.", "2025-06-03"
+    )
+    assert any(r["status"] == "planned" and r["location"] == "Warschau" for r in found), found

@@ -31,6 +31,19 @@ _PROPOSAL_VERBS = frozenset(
 _PLANNED_BEFORE = frozenset("""vereinbart vereinbarten verabredet verabredeten eingeladen einladen""".split())
 
 
+# A contact noun after these is the occasion of what the clause reports: "bei ihrem Treffen",
+# "beim Gespräch", "nach dem Telefonat", "während des Besuchs".
+_OCCASION_PREPOSITIONS = frozenset({"bei", "nach", "während", "auf"})
+_OCCASION_CONTRACTIONS = frozenset({"beim"})
+_OCCASION_DETERMINERS = POSSESSIVES | {"dem", "einem", "des", "eines", "der", "einer"}
+
+
+def _is_occasion(prev: str, prev2: str) -> bool:
+    if prev in _OCCASION_CONTRACTIONS:
+        return True
+    return prev2 in _OCCASION_PREPOSITIONS and prev in _OCCASION_DETERMINERS
+
+
 _CANCEL_WORDS = frozenset(["abgesagt", "absagen", "abgebrochen", "gestrichen", "platzte", "geplatzt"])
 
 
@@ -154,7 +167,15 @@ class ContactStatus:
             is_noun = d.rule.is_noun
             prev = lowers[t - 1] if t > s_start else ""
             prev2 = lowers[t - 2] if t - 1 > s_start else ""
-            if (has_planned or not _PLANNED_BEFORE.isdisjoint(lowers[lo:t])) and not (
+            # "vereinbarten bei ihrem Treffen eine engere Zusammenarbeit": the contact is where
+            # something was agreed, not what was agreed.
+            agreed = not _PLANNED_BEFORE.isdisjoint(lowers[lo:t]) and not (
+                is_noun
+                and _is_occasion(prev, prev2)
+                # "vereinbarten nach dem Gespräch ein Treffen": the next contact is the agreed one.
+                and not any(t < o.trigger < hi for o in drafts)
+            )
+            if (has_planned or agreed) and not (
                 word_set & _HEARSAY and _perfect_infinitive(lowers, texts, lo, hi)
             ):
                 d.status = "planned"
