@@ -1042,3 +1042,22 @@ def test_a_contact_at_which_something_was_agreed_happened(nlp):  # noqa: F811
         nlp, "Sikorski und Wadephul vereinbarten nach dem Gespräch ein Treffen in Warschau.", "2025-06-03"
     )
     assert any(r["status"] == "planned" and r["location"] == "Warschau" for r in found), found
+
+
+def test_defence_ministers_named_by_their_group_meet_as_that_group(nlp):  # noqa: F811
+    for sentence in (
+        "Die Nato-Verteidigungsminister kamen am Montag in Brüssel zusammen.",
+        "Die Verteidigungsminister der Nato kamen am Montag in Brüssel zusammen.",
+    ):
+        summit = _one(records(nlp, sentence, "2025-06-03"), "multilateral")
+        assert summit["participants"] == ["org@NATO"] and summit["location"] == "Brüssel", sentence
+
+
+def test_whom_the_verb_names_after_the_occasion_meets_at_it(nlp):  # noqa: F811
+    # As "Am Rande des Gipfels traf Merz ...": the two meet, the summit has its subject.
+    found = records(
+        nlp, "Merz traf am Rande des G20-Gipfels in Johannesburg den indischen Premier Modi.", "2025-11-23"
+    )
+    meeting = _one(found, "meeting")
+    assert meeting["participants"] == ["Friedrich Merz", "Narendra Modi"]
+    assert "Narendra Modi" not in _one(found, "multilateral")["participants"]

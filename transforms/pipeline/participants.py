@@ -404,8 +404,11 @@ def _to_the_contact_at_the_occasion(drafts: list[Draft], occasions: list[tuple[i
         span = next(((a, b) for a, b in occasions if a < d.trigger < b), None)
         if span is None:
             continue
-        # The contact verb that closes the phrase.
+        # The contact verb that closes the phrase, else the one before it ("traf am Rande des
+        # Gipfels Xi").
         verb = next((v for v in drafts if not v.rule.is_noun and v.trigger >= span[1]), None)
+        if verb is None:
+            verb = next((v for v in reversed(drafts) if not v.rule.is_noun and v.trigger <= span[0]), None)
         if verb is None:
             continue
         outside = [m for m in d.mentions if not span[0] < m.start < span[1]]
@@ -438,12 +441,29 @@ def occasion_spans(doc: Doc, sent: Span, drafts: list[Draft]) -> list[tuple[int,
             if lowers[r] == "rande" and lowers[r - 1] in ("am", "an")
         ]
     verbs = sorted(d.trigger for d in drafts if not d.rule.is_noun)
+    nouns = sorted(d.trigger for d in drafts if d.rule.is_noun)
     spans = []
     for r in starts:
         end = next((t for t in verbs if t > r), sent.end)
         end = next((i for i in range(r, end) if lowers[i] in (",", ";", ":")), end)
+        if verbs and verbs[0] < r:
+            # "Baerbock traf am Rande des Nato-Gipfels ihren US-Kollegen Blinken": after the
+            # verb, the phrase ends with its noun and what qualifies it ("der G20", "in Rom");
+            # the object that follows meets at it.
+            end = _phrase_end(lowers, next((n for n in nouns if n >= r), end), end)
         spans.append((r - 1, end))
     return spans
+
+
+def _phrase_end(lowers: list[str], noun: int, limit: int) -> int:
+    """The end of an occasion phrase headed by the contact noun at ``noun``: the noun, a
+    genitive after it ("des Treffens der Nato-Außenminister") and a place ("in Brüssel")."""
+    end = noun + 1
+    if end + 1 < limit and lowers[end] in ("der", "des"):
+        end += 2
+    if end + 1 < limit and lowers[end] in ("in", "im"):
+        end += 2
+    return min(end, limit)
 
 
 def is_predicative(doc: Doc, m: ActorMention) -> bool:

@@ -319,8 +319,9 @@ class ActorResolver:
                     jurisdiction = self._sentence_country(m)
                 if jurisdiction is None:
                     return []
-            if m.org_id and role in ("foreign_minister", "head_of_government", "head_of_state"):
-                # "die EU-Außenminister": the ministers of a group meet as that group.
+            if m.org_id and role in _GROUP_MEETING_ROLES:
+                # "die EU-Außenminister", "die Nato-Verteidigungsminister": the ministers of a
+                # group meet as that group.
                 return [Participant(m.org_id, "organization", None, None, m.text, True)]
             p = self.office(role, jurisdiction, m.text, when)
             return [p] if p else []
@@ -646,6 +647,12 @@ def _participants(resolver: ActorResolver, mentions, when: date | None, history=
 _PRESIDENT_LED = frozenset(
     """AFG ARE ARG AZE BLR BRA CHL CHN COL CYP EGY FRA GHA IDN IRN KAZ KEN KOR LTU MEX NGA PER PHL ROU
     RUS SYR TUR UKR USA UZB VEN ZAF""".split()
+)
+
+
+# Offices whose holders, named by a group ("die Nato-Verteidigungsminister"), are that group.
+_GROUP_MEETING_ROLES = frozenset(
+    {"foreign_minister", "defence_minister", "head_of_government", "head_of_state"}
 )
 
 
