@@ -1061,3 +1061,13 @@ def test_whom_the_verb_names_after_the_occasion_meets_at_it(nlp):  # noqa: F811
     meeting = _one(found, "meeting")
     assert meeting["participants"] == ["Friedrich Merz", "Narendra Modi"]
     assert "Narendra Modi" not in _one(found, "multilateral")["participants"]
+
+
+def test_talking_on_the_telephone_is_a_phone_call(nlp):  # noqa: F811
+    for sentence in (
+        "Meloni sprach am Telefon mit Merz.",
+        "Meloni und Merz sprachen am Dienstag am Telefon.",
+        "Meloni hat mit Merz am Telefon gesprochen.",
+    ):
+        call = _one(records(nlp, sentence, "2025-06-05"), "phone_call")
+        assert call["participants"] == ["Friedrich Merz", "Giorgia Meloni"], sentence

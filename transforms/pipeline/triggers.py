@@ -91,6 +91,8 @@ def trigger_rules() -> TriggerRules:
         "videogespräch": phone_n,
         "videotelefonat": phone_n,
         "telefonisch": phone,
+        # "sprach am Telefon mit Trump", "per Telefon": as "telefonisch"
+        "telefon": phone,
         # meetings and talks
         "treffen": meet_n,
         "traf": meet,
