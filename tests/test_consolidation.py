@@ -1071,3 +1071,13 @@ def test_talking_on_the_telephone_is_a_phone_call(nlp):  # noqa: F811
     ):
         call = _one(records(nlp, sentence, "2025-06-05"), "phone_call")
         assert call["participants"] == ["Friedrich Merz", "Giorgia Meloni"], sentence
+
+
+def test_the_contact_a_trip_goes_to_happens_when_the_trip_does(nlp):  # noqa: F811
+    # Published on a Thursday: the weekend and the Monday are ahead.
+    found = records(nlp, "Kanzler Merz reist am Wochenende zum EU-Gipfel nach Brüssel.", "2025-02-20")
+    summit = _one(found, "multilateral")
+    assert (summit["status"], summit["date"]) == ("planned", "2025-02-22")
+    found = records(nlp, "Blinken reist am Montag zu Gesprächen mit Netanjahu nach Israel.", "2025-02-20")
+    talks = _one(found, "meeting")
+    assert (talks["status"], talks["date"]) == ("planned", "2025-02-24")

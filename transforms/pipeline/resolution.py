@@ -775,8 +775,48 @@ def _between_sides(doc: Doc, d) -> list:
     return sides if len(sides) >= 2 else d.mentions
 
 
+# "reist zum EU-Gipfel", "fliegt zu Gesprächen", "zur Konferenz", "zu einem Treffen".
+_TO_THE = frozenset({"zum", "zur"})
+_TO = "zu"
+_TO_DETERMINERS = frozenset({"einem", "einer", "den", "dem", "der"})
+
+
+def _purposes_of_trips(doc: Doc, drafts: list) -> None:
+    """ "Merz reist am Wochenende zum EU-Gipfel nach Brüssel": the contact a trip goes to
+    (after "zum", "zur", "zu") happens when the trip does; it takes the travel verb's status
+    and date, unless only it has a date ("reist zum Gipfel am 5. März")."""
+    lowers = token_table(doc).lowers
+    for d in drafts:
+        if not d.rule.is_noun or d.contact_type == "visit":
+            continue
+        t = d.trigger
+        before = lowers[t - 1] if t > d.sent.start else ""
+        before2 = lowers[t - 2] if t - 1 > d.sent.start else ""
+        if not (before in _TO_THE or before == _TO or (before2 == _TO and before in _TO_DETERMINERS)):
+            continue
+        trip = next(
+            (
+                v
+                for v in reversed(drafts)
+                if v.contact_type == "visit"
+                and not v.rule.is_noun
+                and v.sent.start == d.sent.start
+                and v.trigger < t
+            ),
+            None,
+        )
+        if trip is None:
+            continue
+        d.status = trip.status
+        # A date in the sentence was read for both, but the verb's tense says which way it
+        # points ("reist am Montag": the coming Monday).
+        if not d.has_date_expression or trip.has_date_expression or d.date_is_soft:
+            d.date, d.date_is_soft = trip.date, trip.date_is_soft
+
+
 def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> list:
     _add_speakers_after_talks(doc, drafts)
+    _purposes_of_trips(doc, drafts)
     drafts = _expand_partners(doc, drafts)
     headlines = _headline_starts(doc)
     history: list[tuple[str, list[Participant]]] = []
