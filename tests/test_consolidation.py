@@ -1081,3 +1081,16 @@ def test_the_contact_a_trip_goes_to_happens_when_the_trip_does(nlp):  # noqa: F8
     found = records(nlp, "Blinken reist am Montag zu Gesprächen mit Netanjahu nach Israel.", "2025-02-20")
     talks = _one(found, "meeting")
     assert (talks["status"], talks["date"]) == ("planned", "2025-02-24")
+
+
+def test_counterparts_from_countries_are_their_office_holders(nlp):  # noqa: F811
+    for sentence in (
+        "Wadephul telefonierte mit seinen Amtskollegen aus Frankreich und Großbritannien.",
+        "Wadephul telefonierte mit seinen Amtskollegen Frankreichs und Großbritanniens.",
+    ):
+        call = _one(records(nlp, sentence, "2025-06-05"), "phone_call")
+        assert call["participants"] == ["David Lammy", "Jean-Noël Barrot", "Johann Wadephul"], sentence
+    call = _one(
+        records(nlp, "Wadephul telefonierte mit seinem Amtskollegen aus Polen.", "2025-06-05"), "phone_call"
+    )
+    assert call["participants"] == ["Johann Wadephul", "Radoslaw Sikorski"]

@@ -431,7 +431,7 @@ class ActorRecognizer:
                 low in _LIST_GLUE
                 or low == "von"
                 or _like_num(doc, texts[j])
-                or (low in ("darunter", "aus") and mention.kind == "office")
+                or (low in ("darunter", "aus") and mention.kind in ("office", "counterpart"))
                 # "der sogenannten Koalition der Willigen": an adjective after the article
                 or (j > mention.end and lowers[j - 1] in _GENITIVE_ARTICLES and _is_adjective(texts[j]))
             ):

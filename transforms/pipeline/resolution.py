@@ -275,6 +275,9 @@ class ActorResolver:
             return [Participant(f"delegation@{c}", "delegation", c, None, m.text, True) for c in countries]
         if kind == "counterpart":
             role = self._counterpart_role(m, others, when)
+            if role is not None and m.countries:
+                # "mit ihren Amtskollegen aus Frankreich und Großbritannien": one each.
+                return [p for c in m.countries if (p := self.office(role, c, m.text, when))]
             country = m.country or (self._antecedent_country(m) if m.is_possessive else None)
             if role is None or country is None:
                 return []
