@@ -1094,3 +1094,15 @@ def test_counterparts_from_countries_are_their_office_holders(nlp):  # noqa: F81
         records(nlp, "Wadephul telefonierte mit seinem Amtskollegen aus Polen.", "2025-06-05"), "phone_call"
     )
     assert call["participants"] == ["Johann Wadephul", "Radoslaw Sikorski"]
+
+
+def test_separable_cancellations_leave_no_record(nlp):  # noqa: F811
+    for sentence in (
+        "Erdogan sagte einen geplanten Besuch in Israel ab.",
+        "Der Gipfel in Amman mit Abbas und al-Sisi fällt aus.",
+        "Das Treffen zwischen Biden und Abbas ist ausgefallen.",
+    ):
+        assert records(nlp, sentence, "2023-10-18") == [], sentence
+    # "fielen sehr offen aus": they turned out so, and took place.
+    found = records(nlp, "Die Gespräche zwischen Biden und Netanjahu fielen sehr offen aus.", "2023-10-18")
+    assert _one(found, "meeting")["participants"] == ["Benjamin Netanjahu", "Joe Biden"]

@@ -65,6 +65,18 @@ _RULED_OUT = re.compile(
     r"|\b(schloss|schlossen|schließt|schließen)\b[^,;]{0,60}\baus\b|\bausgeschlossen\b",
     re.I,
 )
+# Separable cancellations: "sagte einen geplanten Besuch in Israel ab" (the particle ends the
+# clause), "Der Gipfel in Amman fällt aus", "ist ausgefallen", "entfällt".
+_CALLED_OFF = re.compile(
+    r"\b(sagte|sagten|sagt|sagen)\b[^,;]{0,80}\bab\b\s*[.;,!?]?\s*$"
+    # "fiel sehr offen aus", "fallen kürzer aus" turned out so: only the verb and "aus", or
+    # an adverb between them, mean called off.
+    r"|\b(fällt|fiel|fallen|fielen)\s+((dagegen|jedoch|aber|nun|kurzfristig|überraschend)\s+)?aus\b"
+    r"|\b(ausgefallen|entfällt|entfiel|entfallen)\b",
+    re.I,
+)
+
+
 # ... and so does "schloss ein Treffen mit Assad nicht aus".
 _NOT_RULED_OUT = re.compile(
     r"\bnicht\b[^,;]{0,20}\bausgeschlossen\b|\b(schloss|schlossen|schließt|schließen)\b[^,;]{0,60}\bnicht\s+aus\b",
@@ -226,6 +238,9 @@ class ContactStatus:
             if is_noun and _in_topic_phrase(texts, lowers, t, s_start):
                 d.is_cancelled = True  # "es ging um die Atomverhandlungen": a topic, not a contact
                 continue
+            if search(_CALLED_OFF, lo, hi) is not None:
+                d.is_cancelled = True
+                continue
             if search(_DEMAND, s_start, t):
                 d.is_cancelled = True  # "forderten Putin zu Verhandlungen auf": a call, not a contact
                 continue
@@ -327,6 +342,7 @@ _NEEDLES = {
     _NOT_HAPPENED: ("statt", "zustande", "gegeben", "gab es", "gibt es"),
     _REFUSED: ("lehnt", "verweiger"),
     _DEMAND: ("forder", "drängte", "appellierte"),
+    _CALLED_OFF: ("sag", "fäll", "fiel", "fall", "entf"),
     _ASPIRATION: ("ziel ",),
     _RULED_OUT: ("geplant", "vorgesehen", "angesetzt", "beabsichtigt", "schloss", "schließ"),
     _NOT_RULED_OUT: ("ausgeschlossen", "schloss", "schließ"),
