@@ -1106,3 +1106,13 @@ def test_separable_cancellations_leave_no_record(nlp):  # noqa: F811
     # "fielen sehr offen aus": they turned out so, and took place.
     found = records(nlp, "Die Gespräche zwischen Biden und Netanjahu fielen sehr offen aus.", "2023-10-18")
     assert _one(found, "meeting")["participants"] == ["Benjamin Netanjahu", "Joe Biden"]
+
+
+def test_a_guest_of_someone_meets_the_host(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Wadephul ist heute zu Gast bei seinem polnischen Amtskollegen Sikorski in Warschau.",
+        "2025-06-05",
+    )
+    assert _one(found, "visit")["location"] == "Warschau"
+    assert _one(found, "meeting")["participants"] == ["Johann Wadephul", "Radoslaw Sikorski"]

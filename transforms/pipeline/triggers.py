@@ -401,7 +401,7 @@ class ContactTriggers:
         lemma_lower = self._lemma_flags.lowered
         sents = sentence_spans(doc)
         starts = [s.start for s in sents]
-        places = seats = None
+        places = seats = mentions = None
         for i, lemma_hash in zip(positions, lemmas, strict=True):
             sent = sents[bisect_right(starts, i) - 1]
             low = lowers[i]
@@ -456,6 +456,22 @@ class ContactTriggers:
                         sentence_start=sent.start,
                     )
                     drafts.append(Draft(i, TriggerRule("meeting"), sent, "meeting", host=host))
+                elif i + 1 < end and lowers[i + 1] == "bei":
+                    # "zu Gast bei ihrem polnischen Amtskollegen Sikorski": a meeting with the host.
+                    if mentions is None:
+                        mentions = doc_extension(doc, "actor_mentions") or []
+                    host = next(
+                        (
+                            m
+                            for m in mentions
+                            if i + 1 < m.start <= i + 5
+                            and m.start < end
+                            and m.kind in ("person", "office", "counterpart")
+                        ),
+                        None,
+                    )
+                    if host is not None:
+                        drafts.append(Draft(i, TriggerRule("meeting"), sent, "meeting", host=host))
 
 
 _NEXT_ROUND = frozenset(
