@@ -1116,3 +1116,12 @@ def test_a_guest_of_someone_meets_the_host(nlp):  # noqa: F811
     )
     assert _one(found, "visit")["location"] == "Warschau"
     assert _one(found, "meeting")["participants"] == ["Johann Wadephul", "Radoslaw Sikorski"]
+
+
+def test_stopovers_and_side_trips_are_visits(nlp):  # noqa: F811
+    for sentence, place in (
+        ("Auf dem Rückweg legte Wadephul einen Zwischenstopp in Warschau ein.", "Warschau"),
+        ("Merz machte einen Abstecher nach Kiew.", "Kiew"),
+        ("Wadephul kam zu einer Stippvisite nach Paris.", "Paris"),
+    ):
+        assert _one(records(nlp, sentence, "2025-06-05"), "visit")["location"] == place, sentence

@@ -175,6 +175,12 @@ def trigger_rules() -> TriggerRules:
         "arbeitssitzung": multi_n,
         "gipfelsitzung": multi_n,
         "visite": visit_n,
+        "stippvisite": visit_n,
+        # "legte einen Zwischenstopp in Berlin ein", "ein Abstecher nach Kiew"
+        "zwischenstopp": visit_n,
+        "zwischenstopps": visit_n,
+        "zwischenstation": visit_n,
+        "abstecher": visit_n,
         # multilateral
         "ministertreffen": multi_n,
         "außenministertreffen": multi_n,
