@@ -1125,3 +1125,21 @@ def test_stopovers_and_side_trips_are_visits(nlp):  # noqa: F811
         ("Wadephul kam zu einer Stippvisite nach Paris.", "Paris"),
     ):
         assert _one(records(nlp, sentence, "2025-06-05"), "visit")["location"] == place, sentence
+
+
+def test_a_meeting_taking_place_in_a_subordinate_clause_is_ahead(nlp):  # noqa: F811
+    # Published on a Friday: "am Mittwoch ... stattfindet" is next Wednesday.
+    found = records(
+        nlp,
+        "Wadephul reist weiter nach Tokio, wo am Mittwoch ein Treffen der G7-Außenminister stattfindet.",
+        "2025-03-14",
+    )
+    summit = _one(found, "multilateral")
+    assert (summit["status"], summit["date"], summit["location"]) == ("planned", "2025-03-19", "Tokio")
+
+
+def test_an_opening_nach_is_after_when_the_trip_goes_on_nach_elsewhere(nlp):  # noqa: F811
+    trip = _one(records(nlp, "Nach China reist Wadephul weiter nach Tokio.", "2025-03-14"), "visit")
+    assert trip["location"] == "Tokio"
+    trip = _one(records(nlp, "Nach Kiew reiste Merz am Montag.", "2025-03-14"), "visit")
+    assert trip["location"] == "Kiew"

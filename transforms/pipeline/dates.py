@@ -281,10 +281,12 @@ _TENSE_AUXILIARIES = _PAST_AUXILIARIES | _PRESENT_AUXILIARIES
 
 # Present-tense verbs that put a dated contact ahead: "Am Mittwoch folgt das Treffen",
 # "am Abend beginnt ein Treffen der NATO-Außenminister", "bricht am Donnerstag zu einer
-# Reise auf", "tritt am Montag eine Reise an".
+# Reise auf", "tritt am Montag eine Reise an", and the joined forms of a subordinate clause
+# ("wo am Mittwoch ein Treffen der G7 stattfindet").
 _PRESENT_CUES = frozenset(
     """folgt folgen beginnt beginnen findet finden steht stehen bricht brechen tritt treten startet
-    starten""".split()
+    starten stattfindet stattfinden zusammenkommt zusammenkommen eintrifft eintreffen aufbricht
+    aufbrechen antritt antreten""".split()
 )
 
 

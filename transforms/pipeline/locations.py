@@ -80,6 +80,10 @@ class ContactLocations:
                     d.destinations = [place]
                 d.location = place
             elif d.contact_type == "visit":
+                if any(h.start > d.trigger and prev == "nach" for h, _, prev in cands):
+                    # "Nach China reist der Minister weiter nach Tokio": the sentence's opening
+                    # "Nach" is "after"; the trip goes where the "nach" after the verb says.
+                    cands = [c for c in cands if not (c[2] == "nach" and c[0].start == sent_start + 1)]
                 dests = [
                     e.place
                     for h, e, prev in cands
