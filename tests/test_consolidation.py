@@ -1143,3 +1143,15 @@ def test_an_opening_nach_is_after_when_the_trip_goes_on_nach_elsewhere(nlp):  # 
     assert trip["location"] == "Tokio"
     trip = _one(records(nlp, "Nach Kiew reiste Merz am Montag.", "2025-03-14"), "visit")
     assert trip["location"] == "Kiew"
+    # The trip before the verb is one of its own.
+    found = records(nlp, "Nach seinem Besuch in Israel flog Wadephul weiter nach Kairo.", "2025-03-14")
+    assert sorted(r["location"] for r in found if r["type"] == "visit") == ["Israel", "Kairo"]
+
+
+def test_a_trip_named_by_its_destination_goes_there(nlp):  # noqa: F811
+    trip = _one(
+        records(nlp, "Wadephul bricht am Sonntag zu seiner ersten China-Reise auf.", "2025-03-14"), "visit"
+    )
+    assert (trip["status"], trip["date"], trip["location"]) == ("planned", "2025-03-16", "China")
+    trip = _one(records(nlp, "Merz hat seinen Kiew-Besuch beendet.", "2025-03-14"), "visit")
+    assert trip["location"] == "Kiew"

@@ -94,6 +94,9 @@ class Lexicon:
         self.role_heads: dict[str, Entry] = {}
         self.prefixes: dict[str, Entry] = {}
         self.places: dict[str, Place] = {}
+        # One-word place names and forms, and country names, as compound prefixes of a trip
+        # ("China-Reise", "Kiew-Besuch"): the PLACE entry of each.
+        self.place_prefixes: dict[str, Entry] = {}
         self.surname_owner: dict[str, str] = {}
         self._is_common_word = is_common_word or (lambda word: False)
         self._build()
@@ -200,8 +203,11 @@ class Lexicon:
         # Places (locations): capitals, the places file, and country names.
         for place in read_places(kb.directory / "places.csv"):
             self.places[place.name] = place
+            entry = Entry("PLACE", place=place.name, country=place.country_iso3)
             for form in (place.name, *place.forms):
-                self.add(form, Entry("PLACE", place=place.name, country=place.country_iso3))
+                self.add(form, entry)
+                if " " not in form:
+                    self.place_prefixes.setdefault(form, entry)
         # Seats of government: a guest there meets its head ("zu Gast im Kanzleramt").
         for seat in read_seats(kb.directory / "seats.csv"):
             self.add(
@@ -220,15 +226,24 @@ class Lexicon:
                 self.places[c.capital] = Place(c.capital, c.iso3, ())
                 self.add(c.capital, Entry("PLACE", place=c.capital, country=c.iso3))
             self.add(c.name, Entry("PLACE", place=c.name, country=c.iso3))
+            for name in (c.name, c.capital):
+                if name and " " not in name:
+                    self.place_prefixes.setdefault(name, Entry("PLACE", place=name, country=c.iso3))
+            for prefix in c.prefixes:  # "US-Reise": the country's name
+                self.place_prefixes.setdefault(prefix, Entry("PLACE", place=c.name, country=c.iso3))
 
     # -- lookup ----------------------------------------------------------------------
 
     def compound(self, text: str) -> list[Entry]:
-        """Analyse "US-Außenminister", "Nato-Generalsekretär", "G-7-Treffen" style tokens."""
+        """Analyse "US-Außenminister", "Nato-Generalsekretär", "G-7-Treffen" style tokens, and
+        the destination of a trip ("China-Reise", "Kiew-Besuch")."""
         if "-" not in text:
             return []
         parts = text.split("-")
         head = parts[-1]
+        if head in TRIP_HEADS:
+            place = self.place_prefixes.get("-".join(parts[:-1]))
+            return [place] if place is not None else []
         prefix_candidates = ["-".join(parts[:-1]), parts[0]]
         prefix = None
         for cand in prefix_candidates:
@@ -273,6 +288,13 @@ def german_word_list():
         return word in table or word.lower() in table
 
     return is_common_word
+
+
+# Nouns of a trip whose compound prefix is its destination ("China-Reise", "Kiew-Besuchs").
+TRIP_HEADS = frozenset(
+    """Reise Reisen Besuch Besuchs Besuches Besuche Visite Antrittsbesuch Antrittsbesuchs
+    Stippvisite""".split()
+)
 
 
 def _genitive(name: str) -> str:

@@ -55,6 +55,8 @@ class ContactLocations:
                 for hit, entry, prev, licensed in in_sentence:
                     if (
                         licensed
+                        # "zu seiner ersten China-Reise": the trip's own destination
+                        or hit.start == trigger
                         or (prev in ("und", ",") and any(c[0].end == hit.start - 1 for c in cands))
                         or (visit_verb and 0 < abs(hit.start - trigger) <= 3)
                     ):
@@ -80,10 +82,11 @@ class ContactLocations:
                     d.destinations = [place]
                 d.location = place
             elif d.contact_type == "visit":
-                if any(h.start > d.trigger and prev == "nach" for h, _, prev in cands):
-                    # "Nach China reist der Minister weiter nach Tokio": the sentence's opening
-                    # "Nach" is "after"; the trip goes where the "nach" after the verb says.
-                    cands = [c for c in cands if not (c[2] == "nach" and c[0].start == sent_start + 1)]
+                if not d.rule.is_noun and any(h.start > d.trigger and prev == "nach" for h, _, prev in cands):
+                    # "Nach China reist der Minister weiter nach Tokio", "Nach seinem Besuch in
+                    # Israel flog er weiter nach Kairo": the trip goes where the "nach" after
+                    # the verb says; the places before it are where it came from.
+                    cands = [c for c in cands if c[0].start > d.trigger]
                 dests = [
                     e.place
                     for h, e, prev in cands
