@@ -1155,3 +1155,14 @@ def test_a_trip_named_by_its_destination_goes_there(nlp):  # noqa: F811
     assert (trip["status"], trip["date"], trip["location"]) == ("planned", "2025-03-16", "China")
     trip = _one(records(nlp, "Merz hat seinen Kiew-Besuch beendet.", "2025-03-14"), "visit")
     assert trip["location"] == "Kiew"
+
+
+def test_a_fronted_occasion_ends_at_the_finite_verb(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Am Rande des G20-Gipfels in Johannesburg will Merz am Samstag den indischen Premier Modi treffen.",
+        "2025-11-20",
+    )
+    meeting = _one(found, "meeting")
+    assert (meeting["status"], meeting["participants"]) == ("planned", ["Friedrich Merz", "Narendra Modi"])
+    assert _one(found, "multilateral")["participants"] == ["Friedrich Merz", "group@G20"]
