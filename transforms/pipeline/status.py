@@ -342,7 +342,19 @@ _NEEDLES = {
     _NOT_HAPPENED: ("statt", "zustande", "gegeben", "gab es", "gibt es"),
     _REFUSED: ("lehnt", "verweiger"),
     _DEMAND: ("forder", "drängte", "appellierte"),
-    _CALLED_OFF: ("sag", "fäll", "fiel", "fall", "entf"),
+    # " ab" also starts "aber" and "Abend": the clause ends before its punctuation, so the
+    # clause-final particle has no needle of its own.
+    _CALLED_OFF: (
+        " ab",
+        "fällt ",
+        "fiel ",
+        "fallen ",
+        "fielen ",
+        "ausgefallen",
+        "entfällt",
+        "entfiel",
+        "entfallen",
+    ),
     _ASPIRATION: ("ziel ",),
     _RULED_OUT: ("geplant", "vorgesehen", "angesetzt", "beabsichtigt", "schloss", "schließ"),
     _NOT_RULED_OUT: ("ausgeschlossen", "schloss", "schließ"),
