@@ -238,14 +238,15 @@ class ContactStatus:
             if is_noun and _in_topic_phrase(texts, lowers, t, s_start):
                 d.is_cancelled = True  # "es ging um die Atomverhandlungen": a topic, not a contact
                 continue
-            if search(_CALLED_OFF, lo, hi) is not None:
-                d.is_cancelled = True
-                continue
             if search(_DEMAND, s_start, t):
                 d.is_cancelled = True  # "forderten Putin zu Verhandlungen auf": a call, not a contact
                 continue
             if refused is None:
-                refused = search(_NOT_HAPPENED, lo, hi) is not None or search(_REFUSED, lo, hi) is not None
+                refused = (
+                    search(_NOT_HAPPENED, lo, hi) is not None
+                    or search(_REFUSED, lo, hi) is not None
+                    or search(_CALLED_OFF, lo, hi) is not None
+                )
                 clause_memo[(lo, hi)] = clause[:-1] + (refused,)
             if refused:
                 d.is_cancelled = True
