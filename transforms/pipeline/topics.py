@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -49,14 +50,12 @@ class ContactTopics:
         for topic, cues in topics.items():
             for cue in cues:
                 self.topics_by_cue.setdefault(cue, set()).add(topic)
-        # Cues match at a word start; long single words also inside compounds ("sanktion" in
-        # "Wirtschaftssanktionen"), short ones not ("uran" in "Restaurant"). Each set is one
-        # trie-shaped regex (shared prefixes make a miss cheap); at every position the longest
-        # cue starting there counts, so overlapping cues ("Beendigung des Krieges in der
-        # Ukraine") are all found. The patterns open with a character class, which lets the
-        # regex engine skip ahead in C to the next place a match can start.
-        inside = [c for c in self.topics_by_cue if " " not in c and len(c) >= 7]
-        at_start = [c for c in self.topics_by_cue if c not in set(inside)]
+        # Cues match at a word start, long single words also inside compounds (_split_cues).
+        # Each set is one trie-shaped regex (shared prefixes make a miss cheap); at every
+        # position the longest cue starting there counts, so overlapping cues ("Beendigung des
+        # Krieges in der Ukraine") are all found. The patterns open with a character class,
+        # which lets the regex engine skip ahead in C to the next place a match can start.
+        inside, at_start = _split_cues(self.topics_by_cue)
         # Run over " " + text: the consumed character is the one before the cue, not a letter.
         self.at_word_start = re.compile(r"[^a-zäöüß](?=(" + trie_regex(at_start) + "))")
         self.inside_words = re.compile(trie_regex(inside)) if inside else None
@@ -148,6 +147,15 @@ class ContactTopics:
         return doc
 
 
+def _split_cues(cues: Iterable[str]) -> tuple[list[str], list[str]]:
+    """``(inside, at_start)``: long single words also match inside compounds ("sanktion" in
+    "Wirtschaftssanktionen"), the other cues only at a word start ("uran" not in "Restaurant")."""
+    cues = list(cues)
+    inside = [c for c in cues if " " not in c and len(c) >= 7]
+    taken = set(inside)
+    return inside, [c for c in cues if c not in taken]
+
+
 class _TopicFinder:
     """Whether a lowercase text holds one of ``cues``, matched as ``ContactTopics`` matches them.
 
@@ -158,8 +166,8 @@ class _TopicFinder:
     """
 
     def __init__(self, cues: list[str]):
-        self.inside = tuple(c for c in cues if " " not in c and len(c) >= 7)
-        at_start = [c for c in cues if c not in set(self.inside)]
+        inside, at_start = _split_cues(cues)
+        self.inside = tuple(inside)
         self.at_start = re.compile(r"[^a-zäöüß](?=" + trie_regex(at_start) + ")") if at_start else None
         # A word that holds another word is found through that one.
         words = {max(cue.split(), key=len) for cue in at_start}
