@@ -217,12 +217,15 @@ def _subordinate(lowers: list[str], texts: list[str], start: int, end: int, sent
     # verb earlier means a main clause whose subject list opens with an article
     # ("der britische Premier Starmer und Tusk sind nach Kiew gereist").
     word = texts[last]
-    return word.isalpha() and word.islower() and _FINITE_AUXILIARIES.isdisjoint(lowers[start + 1 : last])
+    return word.isalpha() and word.islower() and FINITE_AUXILIARIES.isdisjoint(lowers[start + 1 : last])
 
 
-_FINITE_AUXILIARIES = frozenset(
-    """ist sind war waren hat haben hatte hatten wird werden wurde wurden will wollen wollte wollten
-    soll sollen sollte sollten kann können konnte konnten muss müssen""".split()
+# Finite auxiliaries and modals: in a verb-final clause they come last; in a main clause
+# second, closing whatever was put in front of them.
+FINITE_AUXILIARIES = frozenset(
+    """ist sind war waren hat haben hatte hatten wird werden wurde wurden würde würden will wollen
+    wollte wollten soll sollen sollte sollten kann können konnte konnten könnte könnten möchte
+    möchten muss müssen""".split()
 )
 
 

@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Span
 from transforms.pipeline.actors import ActorMention
 from transforms.pipeline.clauses import (
     DETERMINERS,
+    FINITE_AUXILIARIES,
     NON_PARTICIPANT_PREPOSITIONS,
     POSSESSIVE_GENDER,
     PREPOSITIONS,
@@ -449,7 +450,7 @@ def occasion_spans(doc: Doc, sent: Span, drafts: list[Draft]) -> list[tuple[int,
         if r - 1 == sent.start:
             # "Am Rande des Gipfels will der Kanzler Xi treffen": a fronted occasion phrase
             # ends at the finite verb, whatever contact verb comes at the end.
-            end = next((i for i in range(r + 1, end) if lowers[i] in _FINITE_AUXILIARIES), end)
+            end = next((i for i in range(r + 1, end) if lowers[i] in FINITE_AUXILIARIES), end)
         if verbs and verbs[0] < r:
             # "Baerbock traf am Rande des Nato-Gipfels ihren US-Kollegen Blinken": after the
             # verb, the phrase ends with its noun and what qualifies it ("der G20", "in Rom");
@@ -457,14 +458,6 @@ def occasion_spans(doc: Doc, sent: Span, drafts: list[Draft]) -> list[tuple[int,
             end = _phrase_end(lowers, next((n for n in nouns if n >= r), end), end)
         spans.append((r - 1, end))
     return spans
-
-
-# Finite modals and auxiliaries that close a fronted phrase (the verb-second position).
-_FINITE_AUXILIARIES = frozenset(
-    """will wollen wollte wollten soll sollen sollte sollten wird werden würde würden hat haben
-    hatte hatten ist sind war waren kann können konnte konnten könnte könnten möchte möchten
-    muss müssen""".split()
-)
 
 
 def _phrase_end(lowers: list[str], noun: int, limit: int) -> int:

@@ -780,7 +780,6 @@ def _between_sides(doc: Doc, d) -> list:
 
 # "reist zum EU-Gipfel", "fliegt zu Gesprächen", "zur Konferenz", "zu einem Treffen".
 _TO_THE = frozenset({"zum", "zur"})
-_TO = "zu"
 _TO_DETERMINERS = frozenset({"einem", "einer", "den", "dem", "der"})
 
 
@@ -795,7 +794,7 @@ def _purposes_of_trips(doc: Doc, drafts: list) -> None:
         t = d.trigger
         before = lowers[t - 1] if t > d.sent.start else ""
         before2 = lowers[t - 2] if t - 1 > d.sent.start else ""
-        if not (before in _TO_THE or before == _TO or (before2 == _TO and before in _TO_DETERMINERS)):
+        if not (before in _TO_THE or before == "zu" or (before2 == "zu" and before in _TO_DETERMINERS)):
             continue
         trip = next(
             (
@@ -957,14 +956,14 @@ def consolidate(doc: Doc, drafts: list, resolver: ActorResolver, core_roles) -> 
             # time; the article says nothing about what it was about.
             r.topics = set()
             continue
-        when = r.date or resolver.reference_or_none()
-        r.topics = _date_aware_topics(r.topics, when)
-        if _in_crisis_window(when):
+        day = r.date.value if r.date is not None else resolver.reference_or_none()
+        r.topics = _date_aware_topics(r.topics, day)
+        if _in_crisis_window(day):
             if crisis_article is None:
                 crisis_article = _article_names(doc, _CRISIS_CUES)
             if crisis_article:
                 r.topics |= {"european_security", "russia_relations"}
-        elif _in_war(when):
+        elif _in_war(day):
             countries = {p.country_iso3 for p in r.participants}
             if {"RUS", "UKR"} <= countries:
                 # Since the invasion, the two sides have met and called only about ending the
@@ -997,19 +996,13 @@ def _article_names(doc: Doc, topics: frozenset[str]) -> bool:
     return doc.user_data["mentions_any_topic"](text, topics, lowered_text(doc, text))
 
 
-def _in_war(when) -> bool:
+def _in_war(day: date | None) -> bool:
     """On or after the day of the Russian full-scale invasion of Ukraine."""
-    if when is None:
-        return False
-    day = when.value if hasattr(when, "value") else when
-    return day >= _INVASION
+    return day is not None and day >= _INVASION
 
 
-def _in_crisis_window(when) -> bool:
-    if when is None:
-        return False
-    day = when.value if hasattr(when, "value") else when
-    return _CRISIS_START <= day < _INVASION
+def _in_crisis_window(day: date | None) -> bool:
+    return day is not None and _CRISIS_START <= day < _INVASION
 
 
 def _inherit_locations(doc: Doc, records: list) -> None:
@@ -1170,10 +1163,9 @@ def _near_publication(r, publication) -> bool:
 _INVASION = date(2022, 2, 24)
 
 
-def _date_aware_topics(topics: set[str], when) -> set[str]:
-    if when is None:
+def _date_aware_topics(topics: set[str], day: date | None) -> set[str]:
+    if day is None:
         return topics
-    day = when.value if hasattr(when, "value") else when
     if day < _INVASION and topics & {"ukraine_war", "european_security"}:
         # The security crisis of 2021/22 was one with Russia.
         return (topics - {"ukraine_war"}) | {"european_security", "russia_relations"}
