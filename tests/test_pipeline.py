@@ -14,6 +14,7 @@ from transforms.articles import parse_article
 from transforms.extract import build_pipeline, extract_article
 from transforms.knowledge import DEFAULT_KB_DIR, load_knowledge_base
 from transforms.pipeline.lexicon import Lexicon
+from transforms.pipeline.tokens import RECORDS_ONLY, sentence_spans
 from transforms.temporal import PublicationDate
 
 
@@ -81,6 +82,26 @@ def test_lemma_overrides_fix_the_lookup_table(nlp):
     lemmas = {t.text: t.lemma_ for t in doc}
     assert lemmas["getroffen"] == "treffen"
     assert lemmas["empfing"] == "empfangen"
+
+
+def test_records_only_documents_skip_the_doc_columns_but_give_the_same_contacts(nlp):
+    text = "Am Montag empfing Bundeskanzler Scholz den französischen Präsidenten in Berlin.\nMehr bald."
+    full = run(nlp, text, PublicationDate(date(2023, 5, 10), "day"))
+    doc = nlp.make_doc(text)
+    doc._.publication = PublicationDate(date(2023, 5, 10), "day")
+    doc.user_data[RECORDS_ONLY] = True
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    # Only the Doc's own columns are skipped: spaCy sees no sentence or lemma annotation ...
+    assert full.has_annotation("SENT_START") and full.has_annotation("LEMMA")
+    assert not doc.has_annotation("SENT_START") and not doc.has_annotation("LEMMA")
+    # ... while the components read the same sentences and lemmas and find the same contact.
+    assert [(s.start, s.end) for s in sentence_spans(doc)] == [(s.start, s.end) for s in full.sents]
+
+    def contacts(d):
+        return [(c.contact_type, c.status, c.trigger, c.date) for c in d._.contacts]
+
+    assert contacts(doc) and contacts(doc) == contacts(full)
 
 
 # --- actors --------------------------------------------------------------------------

@@ -23,7 +23,14 @@ from spacy.util import load_config, load_model_from_config
 import transforms.pipeline  # noqa: F401  (registers the components)
 from transforms.articles import Article, expand_paths, scan_files
 from transforms.pipeline.resolution import ActorResolver
-from transforms.pipeline.tokens import doc_extension, release, set_doc_extension, span_chars, token_table
+from transforms.pipeline.tokens import (
+    RECORDS_ONLY,
+    doc_extension,
+    release,
+    set_doc_extension,
+    span_chars,
+    token_table,
+)
 from transforms.records import ArticleExtraction, ContactRecord, EntityMention
 
 CODE_VERSION = "0.1.0"
@@ -112,6 +119,8 @@ def _evidence_bounds(sent) -> tuple[int, int, str]:
 def extract_article(nlp: Language, article: Article) -> ArticleExtraction:
     doc = nlp.make_doc(article.text)
     doc.user_data["source_text"] = article.text
+    # The document is dropped once its records are read: no LEMMA or SENT_START columns.
+    doc.user_data[RECORDS_ONLY] = True
     # Extensions written and read through user_data: spaCy's doc._ builds an object per access.
     set_doc_extension(doc, "publication", article.published)
     set_doc_extension(doc, "doc_id", article.doc_id)

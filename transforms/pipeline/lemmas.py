@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
 
-from transforms.pipeline.tokens import token_table
+from transforms.pipeline.tokens import records_only, token_table
 
 _OVERRIDES = {
     "getroffen": "treffen",
@@ -111,11 +111,15 @@ class LookupLemmatizer:
             return doc
         cache = self._cache
         cache.strings = doc.vocab.strings
+        # The table answers for any form (it looks up a form on first sight), so a later
+        # component can take its lemmas from it whether or not the LEMMA column is written.
+        doc.user_data[LEMMA_BY_FORM] = cache
+        if records_only(doc):
+            return doc  # nobody reads the column: the triggers ask the table
         texts = token_table(doc).texts
         # One C-level map over the forms; only forms never seen before reach Python.
         lemmas = numpy.fromiter(map(cache.__getitem__, texts), dtype="uint64", count=len(texts))
         doc.from_array([LEMMA], lemmas.reshape(-1, 1))
-        doc.user_data[LEMMA_BY_FORM] = cache  # holds every text of this doc by now
         return doc
 
 

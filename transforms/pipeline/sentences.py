@@ -16,7 +16,7 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from transforms.pipeline.tokens import token_table
+from transforms.pipeline.tokens import records_only, token_table
 
 _ENDS = frozenset({".", "!", "?", "…"})
 _CLOSERS = frozenset({'"', "“", "”", "'", "’", "«", "»", ")", "]"})
@@ -68,10 +68,12 @@ class GermanNewsSentencizer:
             # On to the next line break after this token.
             at = find("\n", idx[i] + len(texts[i]))
         starts = sorted(set(starts))
-        # One array write: setting is_sent_start token by token costs microseconds each.
-        flags = numpy.full((n, 1), -1, dtype="int32")
-        flags[starts, 0] = 1
-        doc.from_array([SENT_START], flags.astype("uint64"))
+        if not records_only(doc):
+            # One array write: setting is_sent_start token by token costs microseconds each.
+            # (The components read the bounds below, never the column.)
+            flags = numpy.full((n, 1), -1, dtype="int32")
+            flags[starts, 0] = 1
+            doc.from_array([SENT_START], flags.astype("uint64"))
         # The sentences as sentence_bounds() would read them back from the array.
         doc.user_data["sentence_bounds"] = list(zip(starts, starts[1:] + [n], strict=True))
         doc.user_data.pop("sentence_spans", None)
