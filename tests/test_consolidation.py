@@ -1037,6 +1037,12 @@ def test_a_contact_at_which_something_was_agreed_happened(nlp):  # noqa: F811
         "2025-06-03",
     )
     assert _one(found, "meeting")["status"] == "occurred"
+    for sentence in (
+        "Merz und Starmer vereinbarten in einem Telefonat eine engere Zusammenarbeit.",
+        "Wadephul und Sikorski verabredeten im Gespräch am Rande des Gipfels eine engere Abstimmung.",
+    ):
+        found = records(nlp, sentence, "2025-06-03")
+        assert found and all(r["status"] == "occurred" for r in found), (sentence, found)
     # What was agreed is ahead.
     found = records(
         nlp, "Sikorski und Wadephul vereinbarten nach dem Gespräch ein Treffen in Warschau.", "2025-06-03"

@@ -32,10 +32,13 @@ _PLANNED_BEFORE = frozenset("""vereinbart vereinbarten verabredet verabredeten e
 
 
 # A contact noun after these is the occasion of what the clause reports: "bei ihrem Treffen",
-# "beim Gespräch", "nach dem Telefonat", "während des Besuchs".
-_OCCASION_PREPOSITIONS = frozenset({"bei", "nach", "während", "auf"})
-_OCCASION_CONTRACTIONS = frozenset({"beim"})
+# "beim Gespräch", "nach dem Telefonat", "während des Besuchs", "in einem Telefonat".
+_OCCASION_PREPOSITIONS = frozenset({"bei", "nach", "während", "auf", "in"})
+_OCCASION_CONTRACTIONS = frozenset({"beim", "im"})
 _OCCASION_DETERMINERS = POSSESSIVES | {"dem", "einem", "des", "eines", "der", "einer"}
+
+
+_GENITIVE_ARTICLES = frozenset({"des", "eines"})
 
 
 def _is_occasion(prev: str, prev2: str) -> bool:
@@ -184,8 +187,11 @@ class ContactStatus:
             agreed = not _PLANNED_BEFORE.isdisjoint(lowers[lo:t]) and not (
                 is_noun
                 and _is_occasion(prev, prev2)
-                # "vereinbarten nach dem Gespräch ein Treffen": the next contact is the agreed one.
-                and not any(t < o.trigger < hi for o in drafts)
+                # "vereinbarten nach dem Gespräch ein Treffen": the next contact is the agreed one;
+                # not one the occasion is part of ("im Gespräch am Rande des Gipfels").
+                and not any(
+                    t < o.trigger < hi and lowers[o.trigger - 1] not in _GENITIVE_ARTICLES for o in drafts
+                )
             )
             if (has_planned or agreed) and not (
                 word_set & _HEARSAY and _perfect_infinitive(lowers, texts, lo, hi)
