@@ -1172,3 +1172,15 @@ def test_a_fronted_occasion_ends_at_the_finite_verb(nlp):  # noqa: F811
     meeting = _one(found, "meeting")
     assert (meeting["status"], meeting["participants"]) == ("planned", ["Friedrich Merz", "Narendra Modi"])
     assert _one(found, "multilateral")["participants"] == ["Friedrich Merz", "group@G20"]
+
+
+def test_a_contact_before_the_trip_does_not_take_its_destination(nlp):  # noqa: F811
+    found = records(nlp, "Nach dem Treffen mit Macron reiste Merz weiter nach Warschau.", "2025-06-11")
+    assert _one(found, "meeting")["location"] is None
+    assert _one(found, "visit")["location"] == "Warschau"
+    # The place the sentence gives the contact itself stays.
+    found = records(nlp, "Nach einem Gespräch mit Tusk in Warschau flog Merz nach Vilnius.", "2025-06-11")
+    assert _one(found, "meeting")["location"] == "Warschau"
+    # A contact the trip leads to is at its destination.
+    found = records(nlp, "Merz reiste nach Warschau, wo er Tusk traf.", "2025-06-11")
+    assert _one(found, "meeting")["location"] == "Warschau"

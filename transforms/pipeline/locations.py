@@ -10,9 +10,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from transforms.pipeline.clauses import (
-    Draft,
-)
+from transforms.pipeline.clauses import POSSESSIVES, Draft
 from transforms.pipeline.dates import doc_extension
 from transforms.pipeline.lexicon import german_word_list
 from transforms.pipeline.tokens import token_table
@@ -70,6 +68,10 @@ class ContactLocations:
                     d.destinations = [unknown]
                     d.location = unknown
                 continue
+            if d.contact_type != "visit" and d.rule.is_noun and _is_before_the_trip(lowers, d):
+                # "Nach dem Treffen mit Macron reiste Merz weiter nach Warschau": the trip's
+                # destination is where he went afterwards, not where they met.
+                cands = [c for c in cands if c[2] != "nach" or c[0].start < d.trigger]
             if not cands:
                 continue
             if len(cands) > 1:
@@ -102,6 +104,12 @@ class ContactLocations:
                 hit, entry, _ = min(cands, key=lambda c: _distance_tokens(c[0].start, d.trigger))
                 d.location = entry.place
         return doc
+
+
+def _is_before_the_trip(lowers: list[str], d: Draft) -> bool:
+    """The contact noun is the time of what follows: "nach dem Treffen", "nach seinem Telefonat"."""
+    t, start = d.trigger, d.sent.start
+    return t - 2 >= start and lowers[t - 2] == "nach" and lowers[t - 1] in _AFTER_DETERMINERS
 
 
 def _without_regions(texts: list[str], lowers: list[str], cands: list[tuple]) -> list[tuple]:
@@ -139,6 +147,7 @@ _PLACE_NOUNS = frozenset(
     gemeinde residenz""".split()
 )
 _ARTICLES = frozenset({"der", "dem", "den", "die", "des"})
+_AFTER_DETERMINERS = POSSESSIVES | {"dem", "einem", "der", "einer"}
 
 
 def _described_place(texts: list[str], lowers: list[str], start: int, sent_start: int) -> bool:
