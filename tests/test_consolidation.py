@@ -1184,3 +1184,26 @@ def test_a_contact_before_the_trip_does_not_take_its_destination(nlp):  # noqa: 
     # A contact the trip leads to is at its destination.
     found = records(nlp, "Merz reiste nach Warschau, wo er Tusk traf.", "2025-06-11")
     assert _one(found, "meeting")["location"] == "Warschau"
+
+
+def test_the_speaker_after_a_fronted_contact_is_the_one_who_met(nlp):  # noqa: F811
+    for sentence, expected in (
+        (
+            "Nach dem Treffen mit Selenskyj kündigte Trump neue Hilfen an.",
+            ["Donald Trump", "Wolodymyr Selenskyj"],
+        ),
+        (
+            "Nach seinem Telefonat mit Macron erklärte Merz, Europa müsse handeln.",
+            ["Emmanuel Macron", "Friedrich Merz"],
+        ),
+        (
+            "Beim Treffen mit Tusk in Warschau betonte der Kanzler die Partnerschaft.",
+            ["Donald Tusk", "Friedrich Merz"],
+        ),
+    ):
+        (contact,) = records(nlp, sentence, "2025-06-11")
+        assert contact["participants"] == expected, sentence
+    # A ministry that reports the talks is their source, not the one who held them.
+    assert (
+        records(nlp, "Nach den Gesprächen mit Rubio teilte das Auswärtige Amt mit, man sei zufrieden.") == []
+    )

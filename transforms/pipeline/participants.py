@@ -149,6 +149,10 @@ class ContactParticipants:
                             subject = head
                 else:
                     subject = main_subject
+                if subject is None and d.rule.is_noun and d.mentions:
+                    subject = _speaker_after_fronted_contact(
+                        lowers, texts, d, by_sentence.get(sent_start, ())
+                    )
                 possessor = _possessor(lowers, texts, d, sent_start) if d.rule.is_noun else None
                 if possessor is not None and subject is not None and possessor.start < subject.start:
                     possessor = subject
@@ -571,6 +575,26 @@ def _is_subject(
         if between and between <= _SUBJECT_GLUE and ("und" in between or "sowie" in between):
             return _is_subject(lowers, texts, previous, mentions)
     return True
+
+
+def _speaker_after_fronted_contact(
+    lowers: list[str], texts: list[str], d: Draft, mentions
+) -> ActorMention | None:
+    """ "Nach dem Treffen mit Selenskyj sagte Trump, ...", "Beim Telefonat mit Macron kündigte er
+    ... an": a contact noun in the phrase before the finite verb, and the speaker right after
+    that verb, its subject, is the one who met (as a source, he was left out of the mentions)."""
+    start, end = d.sent.start, d.sent.end
+    if d.trigger - start > 3:
+        return None
+    after = max((m.end for m in d.mentions if m.start > d.trigger), default=d.trigger + 1)
+    # A place or a date may follow the partner ("mit Selenskyj in Washington"), not a clause.
+    verb = next((i for i in range(after, min(after + 4, end - 1)) if lowers[i] in SPEECH_VERBS), None)
+    if verb is None or not all(texts[i].isalnum() for i in range(after, verb)):
+        return None
+    subject_at = verb + 2 if lowers[verb + 1] in DETERMINERS else verb + 1
+    return next(
+        (m for m in mentions if m.start == subject_at and m.kind in ("person", "office", "pronoun")), None
+    )
 
 
 def _possessor(lowers: list[str], texts: list[str], d: Draft, sent_start: int) -> ActorMention | None:
