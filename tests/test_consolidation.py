@@ -1207,3 +1207,13 @@ def test_the_speaker_after_a_fronted_contact_is_the_one_who_met(nlp):  # noqa: F
     assert (
         records(nlp, "Nach den Gesprächen mit Rubio teilte das Auswärtige Amt mit, man sei zufrieden.") == []
     )
+
+
+def test_trade_and_ukraine_named_plainly_as_topics_of_the_talks(nlp):  # noqa: F811
+    (meeting,) = records(nlp, "Merz empfing Carney. Es ging um die Ukraine und den Handel.", "2025-06-11")
+    assert meeting["topics"] == ["trade", "ukraine_war"]
+    # The verb "handeln" is no trade talk.
+    (meeting,) = records(
+        nlp, "Europa müsse jetzt handeln, sagte Merz nach dem Treffen mit Carney.", "2025-06-11"
+    )
+    assert "trade" not in meeting["topics"]
