@@ -1217,3 +1217,11 @@ def test_trade_and_ukraine_named_plainly_as_topics_of_the_talks(nlp):  # noqa: F
         nlp, "Europa müsse jetzt handeln, sagte Merz nach dem Treffen mit Carney.", "2025-06-11"
     )
     assert "trade" not in meeting["topics"]
+
+
+def test_a_purpose_clause_has_the_whole_subject_of_its_main_clause(nlp):  # noqa: F811
+    found = records(
+        nlp, "Meloni und Rutte reisten nach Tunis, um mit Präsident Kais Saied zu sprechen.", "2024-03-12"
+    )
+    assert _one(found, "meeting")["participants"] == ["Giorgia Meloni", "Kais Saied", "Mark Rutte"]
+    assert _one(found, "visit")["participants"] == ["Giorgia Meloni", "Mark Rutte"]

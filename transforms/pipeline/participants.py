@@ -137,6 +137,13 @@ class ContactParticipants:
                         None,
                     )
                     opener = lowers[dseg.start]
+                    if subject is None and opener == "um" and main_subject is not None:
+                        # "Meloni und Rutte reisten nach Tunis, um mit Saied zu sprechen": the
+                        # purpose clause has the main clause's subject, all of it.
+                        for m in reversed(_coordinated(lowers, main_subject, eligible)):
+                            if not _holds(d.mentions, m):
+                                d.mentions.insert(0, m)
+                        subject = main_subject
                     if opener in RELATIVES or opener == "wo":
                         # "Selenskyj, der ... empfangen wurde", "nach Kairo, wo er ...": the noun
                         # before the clause (or the main subject for "wo") takes part.
@@ -548,6 +555,17 @@ def _has_partner(lowers: list[str], d: Draft, sent_start: int, sent_end: int) ->
 
 
 _SUBJECT_GLUE = frozenset({"und", "sowie", ",", "der", "die", "dem", "den"})
+
+
+def _coordinated(lowers: list[str], first: ActorMention, mentions: list[ActorMention]) -> list[ActorMention]:
+    """``first`` and the mentions joined to it by "und", "sowie" or commas ("Meloni und Rutte")."""
+    out = [first]
+    for m in sorted((m for m in mentions if m.start >= first.end), key=_start_of):
+        between = lowers[out[-1].end : m.start]
+        if not between or not set(between) <= _SUBJECT_GLUE:
+            break
+        out.append(m)
+    return out
 
 
 def _subject_memo(
