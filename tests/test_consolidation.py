@@ -1225,3 +1225,23 @@ def test_a_purpose_clause_has_the_whole_subject_of_its_main_clause(nlp):  # noqa
     )
     assert _one(found, "meeting")["participants"] == ["Giorgia Meloni", "Kais Saied", "Mark Rutte"]
     assert _one(found, "visit")["participants"] == ["Giorgia Meloni", "Mark Rutte"]
+
+
+def test_a_talk_held_on_the_sidelines_is_a_meeting_of_those_who_held_it(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Lawrow und Blinken führten am Rande des G20-Treffens in Neu-Delhi ein kurzes Gespräch.",
+        "2024-02-14",
+    )
+    meeting = _one(found, "meeting")
+    assert (meeting["participants"], meeting["location"]) == (
+        ["Antony Blinken", "Sergej Lawrow"],
+        "Neu-Delhi",
+    )
+    # An occasion that is no contact word of its own is no participant of the talk.
+    found = records(
+        nlp, "Lawrow und Blinken führten am Rande der UN-Generalversammlung ein Gespräch.", "2024-02-14"
+    )
+    assert [(r["type"], r["participants"]) for r in found] == [
+        ("meeting", ["Antony Blinken", "Sergej Lawrow"])
+    ]

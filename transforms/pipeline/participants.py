@@ -422,6 +422,19 @@ def _to_the_contact_at_the_occasion(drafts: list[Draft], occasions: list[tuple[i
         if verb is None:
             verb = next((v for v in reversed(drafts) if not v.rule.is_noun and v.trigger <= span[0]), None)
         if verb is None:
+            # "Lawrow und Blinken führten am Rande des G20-Treffens ein kurzes Gespräch": a
+            # contact noun outside every occasion phrase is the contact held there.
+            verb = next(
+                (
+                    v
+                    for v in drafts
+                    if v.rule.is_noun
+                    and v.contact_type != "visit"
+                    and not any(a < v.trigger < b for a, b in occasions)
+                ),
+                None,
+            )
+        if verb is None:
             continue
         outside = [m for m in d.mentions if not span[0] < m.start < span[1]]
         for m in outside:
@@ -434,7 +447,8 @@ def occasion_spans(doc: Doc, sent: Span, drafts: list[Draft]) -> list[tuple[int,
     """ "Am Rande des Gipfels der SCO (traf er Xi)", "Beim Gipfel in Tianjin (kam er mit Xi
     zusammen)": the phrase naming the occasion of a contact, from its head word up to the next
     contact verb or comma."""
-    lowers = token_table(doc).lowers
+    table = token_table(doc)
+    lowers, texts = table.lowers, table.texts
     starts = [
         d.trigger
         for d in drafts
@@ -462,13 +476,25 @@ def occasion_spans(doc: Doc, sent: Span, drafts: list[Draft]) -> list[tuple[int,
             # "Am Rande des Gipfels will der Kanzler Xi treffen": a fronted occasion phrase
             # ends at the finite verb, whatever contact verb comes at the end.
             end = next((i for i in range(r + 1, end) if lowers[i] in FINITE_AUXILIARIES), end)
-        if verbs and verbs[0] < r:
+        if (verbs and verbs[0] < r) or r - 2 > sent.start:
             # "Baerbock traf am Rande des Nato-Gipfels ihren US-Kollegen Blinken": after the
             # verb, the phrase ends with its noun and what qualifies it ("der G20", "in Rom");
-            # the object that follows meets at it.
-            end = _phrase_end(lowers, next((n for n in nouns if n >= r), end), end)
+            # the object that follows meets at it. So inside the clause whatever its verb
+            # ("Lawrow und Blinken führten am Rande des G20-Treffens ein Gespräch").
+            head = _rande_head(lowers, texts, r, end) if lowers[r] == "rande" else r
+            end = _phrase_end(lowers, next((n for n in nouns if n >= r), end) if head is None else head, end)
         spans.append((r - 1, end))
     return spans
+
+
+def _rande_head(lowers: list[str], texts: list[str], r: int, end: int) -> int | None:
+    """The noun of "am Rande der (informellen) UN-Generalversammlung" (``r``: "Rande")."""
+    i = r + 1
+    if i < end and lowers[i] in ("des", "der", "eines", "einer"):
+        i += 1
+    while i < end and texts[i].isalpha() and texts[i].islower():
+        i += 1  # adjectives
+    return i if i < end and texts[i][:1].isupper() else None
 
 
 def _phrase_end(lowers: list[str], noun: int, limit: int) -> int:
