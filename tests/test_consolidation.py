@@ -1245,3 +1245,17 @@ def test_a_talk_held_on_the_sidelines_is_a_meeting_of_those_who_held_it(nlp):  #
     assert [(r["type"], r["participants"]) for r in found] == [
         ("meeting", ["Antony Blinken", "Sergej Lawrow"])
     ]
+
+
+def test_miteinander_closing_a_long_clause_makes_the_talk(nlp):  # noqa: F811
+    found = records(
+        nlp, "Lawrow und Blinken sprachen am Rande des G20-Treffens kurz miteinander.", "2024-02-14"
+    )
+    assert _one(found, "meeting")["participants"] == ["Antony Blinken", "Sergej Lawrow"]
+    # A "mit" that far off belongs to another word.
+    found = records(
+        nlp,
+        "Scholz und Macron sprachen sich am Freitag in Paris gegen die Drohung mit Atomwaffen aus.",
+        "2024-02-14",
+    )
+    assert not any(r["type"] == "meeting" for r in found), found

@@ -577,7 +577,20 @@ def _has_partner(lowers: list[str], d: Draft, sent_start: int, sent_end: int) ->
     """ "sprechen" is a contact only with a partner ("mit Macron", "zwischen X und Y")."""
     lo = max(sent_start, d.trigger - 12)
     hi = min(sent_end, d.trigger + 6)
-    return hi > lo and not _PARTNER_CUES.isdisjoint(lowers[lo:hi])
+    if hi > lo and not _PARTNER_CUES.isdisjoint(lowers[lo:hi]):
+        return True
+    # "miteinander" closes its clause, however long the middle field: "sprachen am Rande des
+    # G20-Treffens kurz miteinander". (A farther "mit" is often another noun's: "sprachen sich
+    # gegen die Drohung mit Atomwaffen aus".)
+    for i in range(hi, min(sent_end, d.trigger + 12)):
+        if lowers[i] in _CLAUSE_ENDS:
+            return False
+        if lowers[i] == "miteinander":
+            return True
+    return False
+
+
+_CLAUSE_ENDS = frozenset({",", ";", ":", "(", "–"})
 
 
 _SUBJECT_GLUE = frozenset({"und", "sowie", ",", "der", "die", "dem", "den"})
