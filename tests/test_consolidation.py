@@ -1259,3 +1259,14 @@ def test_miteinander_closing_a_long_clause_makes_the_talk(nlp):  # noqa: F811
         "2024-02-14",
     )
     assert not any(r["type"] == "meeting" for r in found), found
+
+
+def test_a_clause_that_ends_with_nicht_negates_its_contact_verb(nlp):  # noqa: F811
+    for sentence in (
+        "Blinken traf Netanjahu am Montag nicht.",
+        "Xi kam mit Biden in San Francisco nicht zusammen.",
+    ):
+        assert records(nlp, sentence, "2024-02-14") == [], sentence
+    # The negation of something else in the clause leaves the contact.
+    found = records(nlp, "Merz traf Macron am Montag und nicht am Dienstag.", "2024-02-14")
+    assert _one(found, "meeting")["date"] == "2024-02-12"

@@ -267,6 +267,9 @@ class ContactStatus:
             if not _NEGATION.isdisjoint(window) and "nur" not in window and not not_ruled_out:
                 d.is_cancelled = True
                 continue
+            if not is_noun and _ends_negated(texts, lowers, t, hi):
+                d.is_cancelled = True  # "traf Netanjahu am Montag nicht", "kam mit ihm nicht zusammen"
+                continue
             # The first "Ziel sei es" of the sentence, if it comes before the trigger.
             aspiration = aspiration_memo.get(s_start, -1)
             if aspiration == -1:
@@ -275,6 +278,20 @@ class ContactStatus:
             if aspiration is not None and sent.start_char + aspiration < starts[t]:
                 d.is_cancelled = True
         return doc
+
+
+# Verb particles that close a clause after its negation: "kam mit Xi nicht zusammen".
+_CLOSING_PARTICLES = frozenset({"zusammen", "an", "ab", "zu", "ein", "vor", "hin", "her"})
+
+
+def _ends_negated(texts: list[str], lowers: list[str], t: int, hi: int) -> bool:
+    """The clause of a finite contact verb ends with "nicht" (before its particle, if any)."""
+    last = hi - 1
+    while last > t and not texts[last].isalpha():
+        last -= 1
+    if last > t + 1 and lowers[last] in _CLOSING_PARTICLES:
+        last -= 1
+    return last > t and lowers[last] == "nicht"
 
 
 # "sollen ... gesprochen haben", "soll ... gereist sein": said to have happened, not planned.
