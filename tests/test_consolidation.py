@@ -1270,3 +1270,11 @@ def test_a_clause_that_ends_with_nicht_negates_its_contact_verb(nlp):  # noqa: F
     # The negation of something else in the clause leaves the contact.
     found = records(nlp, "Merz traf Macron am Montag und nicht am Dienstag.", "2024-02-14")
     assert _one(found, "meeting")["date"] == "2024-02-12"
+
+
+def test_companions_named_after_the_travel_verb_travel_too(nlp):  # noqa: F811
+    found = records(nlp, "Macron reist am Montag gemeinsam mit Scholz und Tusk nach Kiew.", "2024-02-14")
+    assert _one(found, "visit")["participants"] == ["Donald Tusk", "Emmanuel Macron", "Olaf Scholz"]
+    # A partner of talks the trip is for is no companion.
+    found = records(nlp, "Scholz reist zu Gesprächen mit Macron nach Paris.", "2024-02-14")
+    assert _one(found, "visit")["participants"] == ["Olaf Scholz"]

@@ -248,11 +248,14 @@ class ContactParticipants:
         # Coordinated travellers: "Rubio, der Sicherheitsberater Waltz und der Beauftragte Witkoff reisen".
         group = _listed_after(lowers, texts, subject, eligible)
         # Companions: "war der Kanzler gemeinsam mit Macron, Starmer und Tusk nach Kiew gereist".
+        # "Macron reist am Montag gemeinsam mit Scholz und Tusk nach Kiew": after the verb too.
         companion = next(
             (
                 m
                 for m in eligible
-                if subject.start < m.start < d.trigger and _companion(lowers, m, d.sent.start)
+                if subject.start < m.start
+                and (m.start < d.trigger or _CLAUSE_ENDS.isdisjoint(lowers[d.trigger : m.start]))
+                and _companion(lowers, m, d.sent.start)
             ),
             None,
         )
