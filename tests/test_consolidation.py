@@ -1278,3 +1278,22 @@ def test_companions_named_after_the_travel_verb_travel_too(nlp):  # noqa: F811
     # A partner of talks the trip is for is no companion.
     found = records(nlp, "Scholz reist zu Gesprächen mit Macron nach Paris.", "2024-02-14")
     assert _one(found, "visit")["participants"] == ["Olaf Scholz"]
+
+
+def test_a_time_still_ahead_of_a_report_of_the_same_day_is_planned(nlp):  # noqa: F811
+    # Published on a Monday (SCHEMA: "trifft an diesem Montag um 13 Uhr" that morning is planned).
+    for sentence in (
+        "Scholz trifft an diesem Montag um 13 Uhr den US-Präsidenten.",
+        "Heute Abend trifft der Bundeskanzler den US-Präsidenten im Weißen Haus.",
+        "Ende der Woche empfängt der Kanzler den brasilianischen Präsidenten Lula da Silva.",
+    ):
+        (meeting,) = records(nlp, sentence, "2024-02-12")
+        assert meeting["status"] == "planned", sentence
+    # "Findet heute statt" happened, as does a live blog's entry and a past clock time.
+    for sentence in (
+        "Scholz und Macron treffen sich heute in Paris.",
+        "14:05 Uhr – Selenskyj trifft Erdogan in Ankara.",
+        "Am Montag traf Scholz um 13 Uhr den US-Präsidenten.",
+    ):
+        (meeting,) = records(nlp, sentence, "2024-02-12")
+        assert meeting["status"] == "occurred", sentence

@@ -172,19 +172,27 @@ class ContactDates:
                 )
                 if resolved is not None:
                     d.date = resolved
-                    if publication is not None and (
-                        (
-                            resolved.precision == "day"
-                            and publication.precision == "day"
-                            and resolved.value > publication.value
+                    if (
+                        publication is not None
+                        and (
+                            (
+                                resolved.precision == "day"
+                                and publication.precision == "day"
+                                and resolved.value > publication.value
+                            )
+                            # "Ende Juli folgt der NATO-Gipfel" in June, or on 6 June "Ende Juni":
+                            # a later month, or a later part of this month, lies ahead (in the
+                            # present tense: "Ende Juli hatte ..." looks back).
+                            or (
+                                forward
+                                and resolved.precision == "month"
+                                and _month_ahead(expr, resolved, publication)
+                            )
                         )
-                        # "Ende Juli folgt der NATO-Gipfel" in June, or on 6 June "Ende Juni":
-                        # a later month, or a later part of this month, lies ahead (in the
-                        # present tense: "Ende Juli hatte ..." looks back).
                         or (
                             forward
-                            and resolved.precision == "month"
-                            and _month_ahead(expr, resolved, publication)
+                            and publication is not None
+                            and _later_than_the_report(expr, resolved, publication, texts, lowers, d, sent)
                         )
                     ):
                         d.status = "planned"
@@ -426,6 +434,36 @@ def _year_before(resolved: ResolvedDate | None) -> ResolvedDate | None:
 
 
 _CLOCK = re.compile(r"\d{1,2}[:.]\d{2}")
+
+
+_LATER_PARTS_OF_THE_DAY = ("abend", "nachmittag", "nacht")
+
+
+def _later_than_the_report(expr, resolved, publication, texts, lowers, d, sent) -> bool:
+    """In the present tense, a time still ahead of a report of the same day or week (SCHEMA:
+    "trifft an diesem Montag um 13 Uhr" in an article of that morning is planned, while
+    "findet heute statt" happened): a clock time or the evening of the publication day
+    ("heute Abend trifft"), or the end of the current week ("Ende der Woche empfängt")."""
+    if publication.precision != "day":
+        return False
+    text = expr.text.lower()
+    if resolved.precision == "day":
+        if resolved.value != publication.value or _live_stamp(texts, sent.start, sent.end):
+            return False
+        if any(part in text for part in _LATER_PARTS_OF_THE_DAY):
+            return True
+        # "um 13 Uhr" in the contact's clause.
+        t = d.trigger
+        return any(
+            lowers[i] == "uhr" and lowers[i - 2] == "um" and texts[i - 1][:1].isdigit()
+            for i in range(max(sent.start + 2, t - 8), min(sent.end, t + 8))
+        )
+    return (
+        expr.kind == "relative_week"
+        and text.startswith("ende")
+        and not any(w in text for w in ("vergangen", "letzt", "vorig"))
+        and publication.value.weekday() < 4  # before Friday: the week's end lies ahead
+    )
 
 
 def _live_stamp(texts: list[str], start: int, end: int) -> bool:
