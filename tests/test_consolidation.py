@@ -1297,3 +1297,13 @@ def test_a_time_still_ahead_of_a_report_of_the_same_day_is_planned(nlp):  # noqa
     ):
         (meeting,) = records(nlp, sentence, "2024-02-12")
         assert meeting["status"] == "occurred", sentence
+
+
+def test_the_place_of_the_event_a_date_counts_from_is_not_the_contacts(nlp):  # noqa: F811
+    (call,) = records(
+        nlp, "Zwei Tage nach den Genfer Gesprächen telefonierte Biden mit Selenskyj.", "2024-02-12"
+    )
+    assert call["location"] is None
+    # The talks named by the place adjective are there.
+    (talks,) = records(nlp, "Bei den Genfer Gesprächen trafen sich Rubio und Lawrow.", "2024-02-12")
+    assert talks["location"] == "Genf"

@@ -148,6 +148,7 @@ _PLACE_NOUNS = frozenset(
 )
 _ARTICLES = frozenset({"der", "dem", "den", "die", "des"})
 _AFTER_DETERMINERS = POSSESSIVES | {"dem", "einem", "der", "einer"}
+_TIME_PREPOSITIONS = frozenset({"nach", "vor", "seit"})
 
 
 def _described_place(texts: list[str], lowers: list[str], start: int, sent_start: int) -> bool:
@@ -182,6 +183,12 @@ def _sentence_places(texts: list[str], lowers: list[str], places, sent) -> list[
         described = _described_place(texts, lowers, i, start)
         # "Erste Station ist Kairo, wo er al-Sisi trifft": the place the clause happens in.
         where = hit.end + 1 < end and texts[hit.end] == "," and lowers[hit.end + 1] == "wo"
+        if adjective and prev in _ARTICLES and prev2 in _TIME_PREPOSITIONS:
+            # "Zwei Tage nach den Genfer Gesprächen telefonierte Biden": the place of the
+            # event the date counts from, not of the contact; only that event's own noun
+            # ("Genfer Gesprächen") takes it.
+            out.append((hit, entry, prev, False))
+            continue
         introduced = prev in _PLACE_PREPS or prev2 in _PLACE_PREPS or described or where
         out.append((hit, entry, prev, introduced or adjective))
     return out
