@@ -1307,3 +1307,21 @@ def test_the_place_of_the_event_a_date_counts_from_is_not_the_contacts(nlp):  # 
     # The talks named by the place adjective are there.
     (talks,) = records(nlp, "Bei den Genfer Gesprächen trafen sich Rubio und Lawrow.", "2024-02-12")
     assert talks["location"] == "Genf"
+
+
+def test_a_trip_still_ahead_is_no_place_for_what_already_happened(nlp):  # noqa: F811
+    found = records(
+        nlp,
+        "Am Dienstag will Wadephul in Peking Han Zheng treffen. "
+        "Anschließend reist er weiter nach Shanghai.\n\n"
+        "Vor seiner Abreise hatte Wadephul mit US-Außenminister Marco Rubio telefoniert.",
+        "2025-12-08",
+    )
+    assert _one(found, "phone_call")["location"] is None
+    # A trip that has begun hosts what is ahead.
+    found = records(
+        nlp,
+        "Jaishankar ist zu einem Besuch in Berlin eingetroffen. Am Mittwoch trifft er Wadephul.",
+        "2025-12-08",
+    )
+    assert _one(found, "meeting")["location"] == "Berlin"

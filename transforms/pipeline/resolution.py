@@ -1121,6 +1121,9 @@ def _visit_place(r, records: list, sentence_number: dict[int, int]) -> str | Non
         and v.location
         and 0 <= here - sentence_number[v.sent.start] <= 3
         and v.trigger < r.trigger
+        # A trip still ahead is no place for what already happened ("Anschließend reist er
+        # weiter nach Shanghai. Vor seiner Abreise hatte er mit Rubio telefoniert").
+        and not (v.status == "planned" and r.status == "occurred")
         and ids & {p.actor_id for p in v.participants}
     ]
     return max(visits, key=lambda v: v.trigger).location if visits else None
