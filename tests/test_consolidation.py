@@ -1325,3 +1325,19 @@ def test_a_trip_still_ahead_is_no_place_for_what_already_happened(nlp):  # noqa:
         "2025-12-08",
     )
     assert _one(found, "meeting")["location"] == "Berlin"
+
+
+def test_unknown_office_holders_with_a_title_the_kb_lacks_and_a_known_surname(nlp):  # noqa: F811
+    # A vice president or trade minister the knowledge base does not hold is an actor of its own.
+    (meeting,) = records(
+        nlp, "Am Dienstag will Wadephul den chinesischen Vizepräsidenten Han Zheng treffen.", "2025-12-08"
+    )
+    assert meeting["participants"] == ["Han Zheng", "Johann Wadephul"]
+    # "Wang" alone is Wang Yi; "Handelsminister Wang Wentao" is someone else.
+    (meeting,) = records(nlp, "Wadephul traf den chinesischen Handelsminister Wang Wentao.", "2025-12-08")
+    assert meeting["participants"] == ["Johann Wadephul", "Wang Wentao"]
+    (meeting,) = records(nlp, "Wadephul traf Wang am Montag.", "2025-12-10")
+    assert meeting["participants"] == ["Johann Wadephul", "Wang Yi"]
+    # An unnamed holder of an office that is not resolved by date keeps its role id.
+    (meeting,) = records(nlp, "Der US-Vizepräsident traf Selenskyj.", "2025-02-14")
+    assert meeting["participants"] == ["Wolodymyr Selenskyj", "vice_president@USA"]

@@ -53,7 +53,16 @@ STATE_ROLES = {
 ORG_ROLES = {"secretary_general", "commission_president", "council_president", "high_representative"}
 OFFICE_ROLES = STATE_ROLES | ORG_ROLES | {"parliament_president"}
 # Roles recognized in text (they introduce a name or stand for one) with no office terms kept.
-ROLE_TERMS_ONLY = {"counterpart", "deputy_foreign_minister", "chief_negotiator", "minister"}
+ROLE_TERMS_ONLY = {
+    "counterpart",
+    "deputy_foreign_minister",
+    "chief_negotiator",
+    "minister",
+    "vice_president",
+    "trade_minister",
+    "economy_minister",
+    "finance_minister",
+}
 # roles that several people can hold at the same time for one jurisdiction
 MULTI_HOLDER_ROLES = {"special_envoy"}
 

@@ -379,6 +379,11 @@ class ActorRecognizer:
             j += 1
         nxt = by_start.get(j)
         person = nxt.first("PERSON") if nxt else None
+        if person is not None and _name_goes_on(texts, nxt, by_start):
+            # "Handelsminister Wang Wentao": not Wang Yi, someone the knowledge base lacks (the
+            # name found below takes the surname hit along).
+            consumed.add(nxt.start)
+            person = None
         if person is not None:
             consumed.add(nxt.start)
             mention.kind = "speaker" if kind == "speaker" else "person"
@@ -387,7 +392,7 @@ class ActorRecognizer:
             mention.is_kb_linked = True
             mention.end = nxt.end
         elif kind in ("office", "counterpart", "speaker"):
-            name_end = _unknown_name(doc, j, by_start)
+            name_end = _unknown_name(doc, j, by_start, allow_first=True)
             if name_end:
                 mention.kind = "speaker" if kind == "speaker" else "person"
                 mention.person_id = span_text(doc, j, name_end)
@@ -712,8 +717,10 @@ def _skip(doc: Doc, i: int, words: frozenset[str]) -> int:
     return i
 
 
-def _unknown_name(doc: Doc, i: int, by_start) -> int:
-    """End of a two- or three-word personal name starting at ``i`` (0 if there is none)."""
+def _unknown_name(doc: Doc, i: int, by_start, allow_first: bool = False) -> int:
+    """End of a two- or three-word personal name starting at ``i`` (0 if there is none).
+    ``allow_first``: its first word may be a known surname ("Wang" in "Wang Wentao"), when the
+    name goes on (``_name_goes_on``)."""
     texts = token_table(doc).texts
     j = i
     while j < len(texts) and j - i < 3:
@@ -723,12 +730,33 @@ def _unknown_name(doc: Doc, i: int, by_start) -> int:
             or not text.replace("-", "").replace("'", "").isalpha()
             or text in _NOT_NAMES
             or text.endswith(_NAME_SUFFIXES)
-            or (j in by_start)
+            or (
+                j in by_start and not (allow_first and j == i and _name_goes_on(texts, by_start[j], by_start))
+            )
             or text.isupper()
         ):
             break
         j += 1
     return j if j - i >= 2 else 0
+
+
+def _name_goes_on(texts: list[str], hit, by_start) -> bool:
+    """A one-word person hit (a surname alias: "Wang") followed by another name word the
+    knowledge base does not know ("Wentao"): the name of someone else."""
+    if hit.end - hit.start != 1:
+        return False
+    j = hit.end
+    if j >= len(texts) or j in by_start:
+        return False
+    word = texts[j]
+    return (
+        word[:1].isupper()
+        and word.isalpha()
+        and not word.isupper()
+        and word not in _NOT_NAMES
+        and not word.endswith(_NAME_SUFFIXES)
+        and not german_word_list()(word)
+    )
 
 
 _LIKE_NUM: dict[str, bool] = {}
