@@ -1341,3 +1341,10 @@ def test_unknown_office_holders_with_a_title_the_kb_lacks_and_a_known_surname(nl
     # An unnamed holder of an office that is not resolved by date keeps its role id.
     (meeting,) = records(nlp, "Der US-Vizepräsident traf Selenskyj.", "2025-02-14")
     assert meeting["participants"] == ["Wolodymyr Selenskyj", "vice_president@USA"]
+
+
+def test_kurz_zuvor_is_an_adverb_not_sebastian_kurz(nlp):  # noqa: F811
+    (call,) = records(nlp, "Kurz zuvor hatte Selenskyj mit dem britischen Premier telefoniert.", "2021-03-07")
+    assert call["participants"] == ["Boris Johnson", "Wolodymyr Selenskyj"]
+    (meeting,) = records(nlp, "Kurz traf Merkel in Wien.", "2021-03-07")
+    assert meeting["participants"] == ["Angela Merkel", "Sebastian Kurz"]

@@ -297,6 +297,8 @@ class ActorRecognizer:
         if label in ("ROLE", "COUNTERPART", "SPEAKER", "SIDE"):
             return self._office(doc, hit, entry, by_start, consumed, start=hit.start)
         if label == "PERSON":
+            if hit.end - hit.start == 1 and hit.end < len(doc) and _is_adverb_phrase(doc, hit):
+                return None  # "Kurz zuvor hatte Selenskyj ...": the adverb, not Sebastian Kurz
             mention = ActorMention(
                 hit.start,
                 hit.end,
@@ -738,6 +740,20 @@ def _unknown_name(doc: Doc, i: int, by_start, allow_first: bool = False) -> int:
             break
         j += 1
     return j if j - i >= 2 else 0
+
+
+# Surnames that are also adverbs, with the words that make them the adverb ("Kurz zuvor").
+_ADVERB_SURNAMES = {
+    "kurz": frozenset(
+        "zuvor vorher davor danach darauf später nach vor nachdem bevor zeitig gesagt und".split()
+    ),
+}
+
+
+def _is_adverb_phrase(doc: Doc, hit) -> bool:
+    lowers = token_table(doc).lowers
+    readings = _ADVERB_SURNAMES.get(lowers[hit.start])
+    return readings is not None and lowers[hit.end] in readings
 
 
 def _name_goes_on(texts: list[str], hit, by_start) -> bool:
