@@ -1348,3 +1348,13 @@ def test_kurz_zuvor_is_an_adverb_not_sebastian_kurz(nlp):  # noqa: F811
     assert call["participants"] == ["Boris Johnson", "Wolodymyr Selenskyj"]
     (meeting,) = records(nlp, "Kurz traf Merkel in Wien.", "2021-03-07")
     assert meeting["participants"] == ["Angela Merkel", "Sebastian Kurz"]
+
+
+def test_the_nato_headquarters_is_a_place_not_a_participant(nlp):  # noqa: F811
+    (meeting,) = records(
+        nlp, "Selenskyj traf Generalsekretär Mark Rutte im Nato-Hauptquartier.", "2025-08-20"
+    )
+    assert (meeting["type"], meeting["participants"]) == ("meeting", ["Mark Rutte", "Wolodymyr Selenskyj"])
+    # A summit of the organization still has it take part.
+    (summit,) = records(nlp, "Selenskyj nahm am Nato-Gipfel in Den Haag teil.", "2025-06-26")
+    assert "org@NATO" in summit["participants"]

@@ -271,7 +271,7 @@ class Lexicon:
                     country=prefix.country,
                 )
             ]
-        if prefix.label == "ORG":
+        if prefix.label == "ORG" and head not in _NOT_THE_ORGANIZATION:
             # "Nato-Gipfel", "G7-Treffen", "EU-Staaten": the organization takes part.
             return [Entry("ORG", org_id=prefix.org_id)]
         return []
@@ -288,6 +288,15 @@ def german_word_list():
         return word in table or word.lower() in table
 
     return is_common_word
+
+
+# Compound heads after an organization that name a thing of it, not the organization acting:
+# "im Nato-Hauptquartier" is a place, "über den Nato-Beitritt" and "EU-Sanktionen" topics.
+_NOT_THE_ORGANIZATION = frozenset(
+    """Hauptquartier Hauptquartiers Zentrale Sitz Sitzes Gebäude Gelände Botschaft Vertretung
+    Beitritt Beitritts Beitrittsgesuch Mitgliedschaft Sanktionen Sanktion Sanktionspaket
+    Gelder Mittel Hilfen Ostflanke Außengrenze Außengrenzen Grenze Territorium Gebiet""".split()
+)
 
 
 # Nouns of a trip whose compound prefix is its destination ("China-Reise", "Kiew-Besuchs").
