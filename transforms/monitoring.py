@@ -122,10 +122,14 @@ def rejected_inputs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
 
 
 def top_actors(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[tuple]:
-    """(actor_id, country, contacts, articles) of the actors in the most contacts."""
+    """(actor_id, country, contacts, articles) of the actors in the most contacts.
+
+    (mention_id, actor_id) is the table's primary key, so an actor's rows are its contacts:
+    count(*) instead of a second count(DISTINCT ...), which took 0.1 s at 100k articles.
+    """
     return _rows(
         con,
-        "SELECT actor_id, any_value(country_iso3) AS country, count(DISTINCT mention_id) AS contacts, "
+        "SELECT actor_id, any_value(country_iso3) AS country, count(*) AS contacts, "
         f"count(DISTINCT doc_id) AS articles FROM {wh.qualified('contact_participants')} "
         "GROUP BY actor_id ORDER BY contacts DESC, articles DESC, actor_id LIMIT ?",
         [limit],

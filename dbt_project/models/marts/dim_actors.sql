@@ -149,9 +149,12 @@ participant_activity as (
         mention_spans.first_meeting_date,
         mention_spans.last_meeting_date
     from (
+        -- An actor takes part in a mention once (unique mention_id, actor_id in staging) and
+        -- the joins of participant_mentions add no rows: count(*) counts its mentions
+        -- (count(distinct mention_id) took 0.2 of the model's 0.5 s at 100k articles).
         select
             actor_id,
-            count(distinct mention_id) as count_mentions,
+            count(*) as count_mentions,
             min(published_date) as first_seen_date,
             max(published_date) as last_seen_date,
             min(meeting_date) as first_meeting_date,
