@@ -302,6 +302,9 @@ def segment_start(doc: Doc, d: Draft) -> int:
 
 
 POSSESSIVES = frozenset("sein seine seinem seinen seiner seines ihr ihre ihrem ihren ihrer ihres".split())
+# What stands between a preposition and a contact noun that is the occasion or the time of
+# what a clause reports: "bei ihrem Treffen", "nach dem Telefonat", "während des Besuchs".
+OCCASION_DETERMINERS = POSSESSIVES | {"dem", "einem", "des", "eines", "der", "einer"}
 
 
 def clause_bounds(doc: Doc, i: int, sent: Span) -> tuple[int, int]:

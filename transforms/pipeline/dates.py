@@ -172,26 +172,23 @@ class ContactDates:
                 )
                 if resolved is not None:
                     d.date = resolved
-                    if (
-                        publication is not None
-                        and (
-                            (
-                                resolved.precision == "day"
-                                and publication.precision == "day"
-                                and resolved.value > publication.value
-                            )
-                            # "Ende Juli folgt der NATO-Gipfel" in June, or on 6 June "Ende Juni":
-                            # a later month, or a later part of this month, lies ahead (in the
-                            # present tense: "Ende Juli hatte ..." looks back).
-                            or (
-                                forward
-                                and resolved.precision == "month"
-                                and _month_ahead(expr, resolved, publication)
-                            )
+                    if publication is not None and (
+                        (
+                            resolved.precision == "day"
+                            and publication.precision == "day"
+                            and resolved.value > publication.value
                         )
+                        # "Ende Juli folgt der NATO-Gipfel" in June, or on 6 June "Ende Juni":
+                        # a later month, or a later part of this month, lies ahead (in the
+                        # present tense: "Ende Juli hatte ..." looks back).
                         or (
                             forward
-                            and publication is not None
+                            and resolved.precision == "month"
+                            and _month_ahead(expr, resolved, publication)
+                        )
+                        # "trifft heute um 13 Uhr", "Ende der Woche empfängt": still ahead.
+                        or (
+                            forward
                             and _later_than_the_report(expr, resolved, publication, texts, lowers, d, sent)
                         )
                     ):

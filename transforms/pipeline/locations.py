@@ -10,7 +10,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from transforms.pipeline.clauses import POSSESSIVES, Draft
+from transforms.pipeline.clauses import OCCASION_DETERMINERS, Draft
 from transforms.pipeline.dates import doc_extension
 from transforms.pipeline.lexicon import german_word_list
 from transforms.pipeline.tokens import token_table
@@ -109,7 +109,7 @@ class ContactLocations:
 def _is_before_the_trip(lowers: list[str], d: Draft) -> bool:
     """The contact noun is the time of what follows: "nach dem Treffen", "nach seinem Telefonat"."""
     t, start = d.trigger, d.sent.start
-    return t - 2 >= start and lowers[t - 2] == "nach" and lowers[t - 1] in _AFTER_DETERMINERS
+    return t - 2 >= start and lowers[t - 2] == "nach" and lowers[t - 1] in OCCASION_DETERMINERS
 
 
 def _without_regions(texts: list[str], lowers: list[str], cands: list[tuple]) -> list[tuple]:
@@ -147,7 +147,6 @@ _PLACE_NOUNS = frozenset(
     gemeinde residenz""".split()
 )
 _ARTICLES = frozenset({"der", "dem", "den", "die", "des"})
-_AFTER_DETERMINERS = POSSESSIVES | {"dem", "einem", "der", "einer"}
 _TIME_PREPOSITIONS = frozenset({"nach", "vor", "seit"})
 
 

@@ -9,7 +9,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from transforms.patterns import lowered_text, needle_spans
-from transforms.pipeline.clauses import DETERMINERS, POSSESSIVES, SEGMENT_BREAKS, sentence_breaks
+from transforms.pipeline.clauses import (
+    DETERMINERS,
+    OCCASION_DETERMINERS,
+    POSSESSIVES,
+    SEGMENT_BREAKS,
+    sentence_breaks,
+)
 from transforms.pipeline.tokens import doc_extension, token_table
 
 _PLANNED_WORDS = frozenset(
@@ -35,7 +41,6 @@ _PLANNED_BEFORE = frozenset("""vereinbart vereinbarten verabredet verabredeten e
 # "beim Gespräch", "nach dem Telefonat", "während des Besuchs", "in einem Telefonat".
 _OCCASION_PREPOSITIONS = frozenset({"bei", "nach", "während", "auf", "in"})
 _OCCASION_CONTRACTIONS = frozenset({"beim", "im"})
-_OCCASION_DETERMINERS = POSSESSIVES | {"dem", "einem", "des", "eines", "der", "einer"}
 
 
 _GENITIVE_ARTICLES = frozenset({"des", "eines"})
@@ -44,7 +49,7 @@ _GENITIVE_ARTICLES = frozenset({"des", "eines"})
 def _is_occasion(prev: str, prev2: str) -> bool:
     if prev in _OCCASION_CONTRACTIONS:
         return True
-    return prev2 in _OCCASION_PREPOSITIONS and prev in _OCCASION_DETERMINERS
+    return prev2 in _OCCASION_PREPOSITIONS and prev in OCCASION_DETERMINERS
 
 
 _CANCEL_WORDS = frozenset(["abgesagt", "absagen", "abgebrochen", "gestrichen", "platzte", "geplatzt"])
