@@ -1358,3 +1358,12 @@ def test_the_nato_headquarters_is_a_place_not_a_participant(nlp):  # noqa: F811
     # A summit of the organization still has it take part.
     (summit,) = records(nlp, "Selenskyj nahm am Nato-Gipfel in Den Haag teil.", "2025-06-26")
     assert "org@NATO" in summit["participants"]
+
+
+def test_the_whole_subject_was_at_the_summit_on_whose_sidelines_they_met(nlp):  # noqa: F811
+    found = records(nlp, "Biden und Xi trafen sich am Rande des Apec-Gipfels in Kalifornien.", "2024-07-03")
+    assert _one(found, "meeting")["participants"] == ["Joe Biden", "Xi Jinping"]
+    assert _one(found, "multilateral")["participants"] == ["Joe Biden", "Xi Jinping", "group@APEC"]
+    # The object met on the sidelines is not said to attend the summit.
+    found = records(nlp, "Baerbock traf am Rande des Nato-Gipfels ihren US-Kollegen Blinken.", "2024-07-03")
+    assert _one(found, "multilateral")["participants"] == ["Annalena Baerbock", "org@NATO"]

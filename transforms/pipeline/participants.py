@@ -175,7 +175,14 @@ class ContactParticipants:
                     if not _holds(d.mentions, possessor):
                         d.mentions.insert(0, possessor)
                 elif subject is not None and not _holds(d.mentions, subject):
-                    d.mentions.insert(0, subject)
+                    if occasions and subject is main_subject and _in_occasion_span(d.trigger, occasions):
+                        # "Biden und Xi trafen sich am Rande des Apec-Gipfels": all of the
+                        # subject were at the summit.
+                        for m in reversed(_coordinated(lowers, subject, eligible)):
+                            if not _holds(d.mentions, m):
+                                d.mentions.insert(0, m)
+                    else:
+                        d.mentions.insert(0, subject)
                 elif (
                     subject is None
                     and len(d.mentions) == 1
@@ -403,6 +410,10 @@ _TRAVELLER_GLUE = frozenset({",", "und", "sowie", "der", "die", "das", "des", "d
 
 
 _OCCASION_PREPS = frozenset({("bei", "dem"), ("auf", "dem"), ("während", "des")})
+
+
+def _in_occasion_span(i: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a < i < b for a, b in spans)
 
 
 def _in_occasion(m: ActorMention, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
