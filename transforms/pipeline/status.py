@@ -46,6 +46,14 @@ _OCCASION_CONTRACTIONS = frozenset({"beim", "im"})
 _GENITIVE_ARTICLES = frozenset({"des", "eines"})
 
 
+def _at_the_sidelines_of(texts: list[str], lowers: list[str], t: int, lo: int) -> bool:
+    """ "am Rande des (informellen) Gipfels": the contact noun is the occasion of the clause."""
+    i = t - 1
+    while i > lo and texts[i].isalpha() and texts[i].islower() and lowers[i] not in _GENITIVE_ARTICLES:
+        i -= 1  # adjectives
+    return i > lo and lowers[i] in _GENITIVE_ARTICLES | {"der", "einer"} and lowers[i - 1] == "rande"
+
+
 def _is_occasion(prev: str, prev2: str) -> bool:
     if prev in _OCCASION_CONTRACTIONS:
         return True
@@ -191,7 +199,7 @@ class ContactStatus:
             # something was agreed, not what was agreed.
             agreed = not _PLANNED_BEFORE.isdisjoint(lowers[lo:t]) and not (
                 is_noun
-                and _is_occasion(prev, prev2)
+                and (_is_occasion(prev, prev2) or _at_the_sidelines_of(texts, lowers, t, lo))
                 # "vereinbarten nach dem Gespräch ein Treffen": the next contact is the agreed one;
                 # not one the occasion is part of ("im Gespräch am Rande des Gipfels").
                 and not any(
