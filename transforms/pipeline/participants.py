@@ -16,6 +16,7 @@ from transforms.pipeline.clauses import (
     POSSESSIVE_GENDER,
     PREPOSITIONS,
     RELATIVES,
+    SEGMENT_BREAKS,
     SOURCE_WORDS,
     SPEECH_VERBS,
     Draft,
@@ -140,7 +141,7 @@ class ContactParticipants:
                     if subject is None and opener == "um" and main_subject is not None:
                         # "Meloni und Rutte reisten nach Tunis, um mit Saied zu sprechen": the
                         # purpose clause has the main clause's subject, all of it.
-                        for m in reversed(_coordinated(lowers, main_subject, eligible)):
+                        for m in reversed(_listed_after(lowers, texts, main_subject, eligible)):
                             if not _holds(d.mentions, m):
                                 d.mentions.insert(0, m)
                         subject = main_subject
@@ -178,7 +179,7 @@ class ContactParticipants:
                     if occasions and subject is main_subject and _in_occasion_span(d.trigger, occasions):
                         # "Biden und Xi trafen sich am Rande des Apec-Gipfels": all of the
                         # subject were at the summit.
-                        for m in reversed(_coordinated(lowers, subject, eligible)):
+                        for m in reversed(_listed_after(lowers, texts, subject, eligible)):
                             if not _holds(d.mentions, m):
                                 d.mentions.insert(0, m)
                     else:
@@ -261,7 +262,7 @@ class ContactParticipants:
                 m
                 for m in eligible
                 if subject.start < m.start
-                and (m.start < d.trigger or _CLAUSE_ENDS.isdisjoint(lowers[d.trigger : m.start]))
+                and (m.start < d.trigger or SEGMENT_BREAKS.isdisjoint(lowers[d.trigger : m.start]))
                 and _companion(lowers, m, d.sent.start)
             ),
             None,
@@ -597,28 +598,14 @@ def _has_partner(lowers: list[str], d: Draft, sent_start: int, sent_end: int) ->
     # G20-Treffens kurz miteinander". (A farther "mit" is often another noun's: "sprachen sich
     # gegen die Drohung mit Atomwaffen aus".)
     for i in range(hi, min(sent_end, d.trigger + 12)):
-        if lowers[i] in _CLAUSE_ENDS:
+        if lowers[i] in SEGMENT_BREAKS:
             return False
         if lowers[i] == "miteinander":
             return True
     return False
 
 
-_CLAUSE_ENDS = frozenset({",", ";", ":", "(", "–"})
-
-
 _SUBJECT_GLUE = frozenset({"und", "sowie", ",", "der", "die", "dem", "den"})
-
-
-def _coordinated(lowers: list[str], first: ActorMention, mentions: list[ActorMention]) -> list[ActorMention]:
-    """``first`` and the mentions joined to it by "und", "sowie" or commas ("Meloni und Rutte")."""
-    out = [first]
-    for m in sorted((m for m in mentions if m.start >= first.end), key=_start_of):
-        between = lowers[out[-1].end : m.start]
-        if not between or not set(between) <= _SUBJECT_GLUE:
-            break
-        out.append(m)
-    return out
 
 
 def _subject_memo(
