@@ -46,12 +46,16 @@ _OCCASION_CONTRACTIONS = frozenset({"beim", "im"})
 _GENITIVE_ARTICLES = frozenset({"des", "eines"})
 
 
+_SIDELINES_ARTICLES = _GENITIVE_ARTICLES | {"der", "einer"}
+
+
 def _at_the_sidelines_of(texts: list[str], lowers: list[str], t: int, lo: int) -> bool:
-    """ "am Rande des (informellen) Gipfels": the contact noun is the occasion of the clause."""
+    """ "am Rande des (informellen) Gipfels", "am Rande der Konferenz": the contact noun is
+    the occasion of the clause."""
     i = t - 1
-    while i > lo and texts[i].isalpha() and texts[i].islower() and lowers[i] not in _GENITIVE_ARTICLES:
+    while i > lo and texts[i].isalpha() and texts[i].islower() and lowers[i] not in _SIDELINES_ARTICLES:
         i -= 1  # adjectives
-    return i > lo and lowers[i] in _GENITIVE_ARTICLES | {"der", "einer"} and lowers[i - 1] == "rande"
+    return i > lo and lowers[i] in _SIDELINES_ARTICLES and lowers[i - 1] == "rande"
 
 
 def _is_occasion(prev: str, prev2: str) -> bool:
